@@ -1,0 +1,68 @@
+package fake
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock is the fake's notion of the current time. Token expiry, Unleash's
+// seenAt and Cryptlex's rate-limit windows all read it.
+//
+// A Clock follows the wall clock until Set is called; from then on it stands
+// still at the time set and moves only when Advance is called. Advance on a
+// running clock shifts it by the given duration and keeps it running. All
+// methods are safe for concurrent use.
+type Clock struct {
+	mu     sync.Mutex
+	frozen bool
+	at     time.Time     // the time when frozen
+	offset time.Duration // added to the wall clock when running
+	start  clockState    // restored by Reset
+}
+
+type clockState struct {
+	frozen bool
+	at     time.Time
+}
+
+func newClock(frozenAt time.Time) *Clock {
+	c := &Clock{start: clockState{frozen: !frozenAt.IsZero(), at: frozenAt}}
+	c.Reset()
+	return c
+}
+
+// Now returns the fake's current time, in UTC.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frozen {
+		return c.at
+	}
+	return time.Now().Add(c.offset).UTC()
+}
+
+// Set stops the clock at t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen, c.at = true, t.UTC()
+}
+
+// Advance moves the clock forward by d (backward if d is negative).
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frozen {
+		c.at = c.at.Add(d)
+		return
+	}
+	c.offset += d
+}
+
+// Reset puts the clock back the way the server started: following the wall
+// clock, or stopped at the time given by WithTime.
+func (c *Clock) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen, c.at, c.offset = c.start.frozen, c.start.at.UTC(), 0
+}
