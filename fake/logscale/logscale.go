@@ -2,8 +2,6 @@
 package logscale
 
 import (
-	"net/http"
-
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
@@ -27,11 +25,6 @@ func (a *API) Register(r *mux.Router) {}
 
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {}
-
-// WriteError answers with status the way LogScale does.
-func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
-	http.Error(w, http.StatusText(status), status)
-}
 
 // Operations returns the root field names and the operation name of a
 // GraphQL request body, for matching scripted rules. It returns nil for a
