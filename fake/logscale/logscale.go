@@ -25,8 +25,3 @@ func (a *API) Register(r *mux.Router) {}
 
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {}
-
-// Operations returns the root field names and the operation name of a
-// GraphQL request body, for matching scripted rules. It returns nil for a
-// body that is not a GraphQL request.
-func Operations(body []byte) []string { return nil }
