@@ -2,8 +2,6 @@
 package cryptlex
 
 import (
-	"net/http"
-
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
@@ -20,22 +18,18 @@ type Options struct {
 
 // API is the Cryptlex API with its state.
 type API struct {
-	env  vendor.Env
-	opts Options
+	env     vendor.Env
+	opts    Options
+	limiter *limiter
 }
 
 // New builds the API from env.Fixtures (cryptlex.json).
 func New(env vendor.Env, opts Options) (*API, error) {
-	return &API{env: env, opts: opts}, nil
+	return &API{env: env, opts: opts, limiter: newLimiter(env.Now)}, nil
 }
 
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {}
 
 // Reset puts the state back to the fixtures.
-func (a *API) Reset() {}
-
-// WriteError answers with status the way Cryptlex does.
-func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
-	http.Error(w, http.StatusText(status), status)
-}
+func (a *API) Reset() { a.limiter.reset() }
