@@ -2,8 +2,6 @@
 package unleash
 
 import (
-	"net/http"
-
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
@@ -36,7 +34,8 @@ func (a *API) Register(r *mux.Router) {}
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {}
 
-// WriteError answers with status the way Unleash does.
-func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
-	http.Error(w, http.StatusText(status), status)
-}
+// DefaultPATLimit is how many PATs a user may hold, as in Unleash's default
+// resource limits.
+const DefaultPATLimit = 10
+
+func (a *API) limit() int { return DefaultPATLimit }
