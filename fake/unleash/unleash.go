@@ -1,7 +1,18 @@
 // Package unleash is the fake's Unleash admin personal-access-token API, served at /api/admin/user/tokens.
+//
+// It keeps Unleash users, their personal access tokens (PATs) and admin API
+// tokens in memory, loaded from unleash.json of the fixture directory, and
+// answers GET and POST /api/admin/user/tokens and DELETE
+// /api/admin/user/tokens/{id} with the statuses, bodies and checks of Unleash
+// 7.x.
 package unleash
 
 import (
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
@@ -10,6 +21,10 @@ import (
 // PathPrefix is where the API is served.
 const PathPrefix = "/api/admin/user/tokens"
 
+// DefaultPATLimit is how many PATs a user may hold, as in Unleash's default
+// resource limits. unleash.json may set another limit ("patLimit").
+const DefaultPATLimit = 10
+
 // Options are the Unleash settings that are not in the fixtures.
 type Options struct {
 	// PATsDisabled turns personal access tokens off, as Unleash's kill
@@ -17,25 +32,240 @@ type Options struct {
 	PATsDisabled bool
 }
 
-// API is the Unleash API with its state.
+// API is the Unleash API with its state. Its methods are safe for
+// concurrent use.
 type API struct {
-	env  vendor.Env
-	opts Options
+	env      vendor.Env
+	opts     Options
+	fixtures fixtureData
+
+	mu sync.Mutex
+	st *state
 }
 
-// New builds the API from env.Fixtures (unleash.json).
+// New builds the API from env.Fixtures (unleash.json). A missing file gives
+// an API without users; a malformed one an error naming the file.
 func New(env vendor.Env, opts Options) (*API, error) {
-	return &API{env: env, opts: opts}, nil
+	st, err := loadFixtures(env.Fixtures)
+	if err != nil {
+		return nil, err
+	}
+	return &API{env: env, opts: opts, st: st}, nil
 }
 
-// Register adds the API's routes to r.
-func (a *API) Register(r *mux.Router) {}
+// Register adds the API's routes to r: every method on PathPrefix (with or
+// without a trailing slash) and on PathPrefix/{id}.
+func (a *API) Register(r *mux.Router) {
+	r.HandleFunc(PathPrefix, a.serveCollection)
+	r.HandleFunc(PathPrefix+"/", a.serveCollection)
+	r.HandleFunc(PathPrefix+"/{id}", a.serveItem)
+}
 
 // Reset puts the state back to the fixtures.
-func (a *API) Reset() {}
+func (a *API) Reset() {
+	st, err := loadFixtures(a.env.Fixtures)
+	if err != nil {
+		// New loaded the same files; they are read-only.
+		a.env.Logger.Error("unleash: reload fixtures", "err", err)
+		return
+	}
+	a.mu.Lock()
+	a.st = st
+	a.mu.Unlock()
+}
 
-// DefaultPATLimit is how many PATs a user may hold, as in Unleash's default
-// resource limits.
-const DefaultPATLimit = 10
+func (a *API) limit() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.st.limit
+}
 
-func (a *API) limit() int { return DefaultPATLimit }
+// caller is who a request authenticated as: a user, or an admin API token
+// (userID 0).
+type caller struct {
+	userID int
+}
+
+// authenticate checks the Authorization header ("<token>" or
+// "Bearer <token>") and marks a PAT as seen. It must be called with a.mu held.
+func (a *API) authenticate(r *http.Request) (caller, *apiError) {
+	token := strings.TrimSpace(r.Header.Get("Authorization"))
+	if token == "" {
+		return caller{}, a.authRequired()
+	}
+	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
+		token = strings.TrimSpace(token[7:])
+	}
+	if strings.HasPrefix(token, patPrefix) {
+		p := a.st.bySecret[token]
+		now := a.env.Now()
+		if p == nil || !now.Before(p.expiresAt) {
+			return caller{}, a.middlewareError("UnauthorizedError", msgUnauthorized)
+		}
+		p.seenAt = now.UTC().Truncate(timeResolution)
+		return caller{userID: p.userID}, nil
+	}
+	if a.st.apiTokens[token] {
+		return caller{}, nil
+	}
+	return caller{}, a.middlewareError("UnauthorizedError", msgUnauthorized)
+}
+
+// readJSONBody parses the body when it is declared JSON, as Express's body
+// parser does before any route runs. ok is false when it has answered.
+func (a *API) readJSONBody(w http.ResponseWriter, r *http.Request) (body any, ok bool) {
+	if !isJSONType(r.Header.Get("Content-Type")) {
+		return nil, true
+	}
+	v, syntax, err := readBody(r)
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		writeJSON(w, http.StatusRequestEntityTooLarge, httpError{Message: msgTooLarge})
+		return nil, false
+	case err != nil:
+		a.env.Logger.Debug("unleash: read body", "err", err)
+		writeJSON(w, http.StatusBadRequest, httpError{Message: "request aborted"})
+		return nil, false
+	case syntax != "":
+		writeJSON(w, http.StatusBadRequest, httpError{Message: syntax})
+		return nil, false
+	}
+	return v, true
+}
+
+func (a *API) serveCollection(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.readJSONBody(w, r)
+	if !ok {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, aerr := a.authenticate(r)
+	if aerr != nil {
+		writeJSON(w, http.StatusUnauthorized, aerr)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		a.list(w, c)
+	case http.MethodPost:
+		a.create(w, r, c, body)
+	default:
+		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
+	}
+}
+
+func (a *API) serveItem(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.readJSONBody(w, r); !ok {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, aerr := a.authenticate(r)
+	if aerr != nil {
+		writeJSON(w, http.StatusUnauthorized, aerr)
+		return
+	}
+	if r.Method != http.MethodDelete {
+		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
+		return
+	}
+	a.delete(w, c, mux.Vars(r)["id"])
+}
+
+func (a *API) disabled() bool { return a.opts.PATsDisabled || a.st.disabled }
+
+// list answers GET: the caller's PATs, without secrets.
+func (a *API) list(w http.ResponseWriter, c caller) {
+	if a.disabled() {
+		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgDisabled))
+		return
+	}
+	if c.userID == 0 {
+		writeJSON(w, http.StatusForbidden, handlerError("ForbiddenError", msgNoUser))
+		return
+	}
+	u := a.st.users[c.userID]
+	out := patsJSON{PATs: make([]patJSON, 0, len(u.pats))}
+	for _, p := range u.pats {
+		out.PATs = append(out.PATs, p.view(false))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// create answers POST, with Unleash's checks in Unleash's order.
+func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any) {
+	if ct := r.Header.Get("Content-Type"); !isJSONType(ct) {
+		writeJSON(w, http.StatusUnsupportedMediaType, a.contentTypeError(ct))
+		return
+	}
+	in, d := checkCreate(body)
+	if d != nil {
+		writeJSON(w, http.StatusBadRequest, a.schemaError([]detail{*d}))
+		return
+	}
+	if a.disabled() {
+		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgDisabled))
+		return
+	}
+	if c.userID == 0 {
+		writeJSON(w, http.StatusForbidden, handlerError("ForbiddenError", msgNoUser))
+		return
+	}
+	now := a.env.Now().UTC().Truncate(timeResolution)
+	u := a.st.users[c.userID]
+	switch {
+	case in.description == "":
+		writeJSON(w, http.StatusBadRequest, badData(msgEmptyDesc))
+		return
+	case in.expiresAt.Before(now):
+		writeJSON(w, http.StatusBadRequest, badData(msgExpiryInPast))
+		return
+	case len(u.pats) >= a.st.limit:
+		writeJSON(w, http.StatusForbidden, handlerError("OperationDeniedError", tooManyPATs(a.st.limit)))
+		return
+	case u.hasDescription(in.description):
+		writeJSON(w, http.StatusConflict, handlerError("NameExistsError", msgDuplicate))
+		return
+	}
+	p := &pat{
+		id:          a.st.nextID,
+		userID:      c.userID,
+		description: in.description,
+		secret:      a.newSecret(),
+		createdAt:   now,
+		expiresAt:   in.expiresAt,
+	}
+	a.st.nextID++
+	a.st.insert(p)
+	writeJSON(w, http.StatusCreated, p.view(true))
+}
+
+// newSecret draws a secret not in use: "user:" and 56 lowercase hex digits.
+func (a *API) newSecret() string {
+	for {
+		s := patPrefix + a.env.Random.String(randomLowerHex, 56)
+		if a.st.bySecret[s] == nil {
+			return s
+		}
+	}
+}
+
+// delete answers DELETE /{id}: 404 for an id no PAT has, 200 otherwise,
+// deleting the PAT only when it is the caller's.
+func (a *API) delete(w http.ResponseWriter, c caller, rawID string) {
+	id, d := parseID(rawID)
+	if d != nil {
+		writeJSON(w, http.StatusBadRequest, a.schemaError([]detail{*d}))
+		return
+	}
+	p := a.st.pats[int(id)]
+	if int64(int(id)) != id || p == nil {
+		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgNoPAT))
+		return
+	}
+	if p.userID == c.userID {
+		a.st.remove(p)
+	}
+	w.WriteHeader(http.StatusOK)
+}
