@@ -1,7 +1,17 @@
-// Package cryptlex is the fake's Cryptlex Web API v3 personal-access-token API, served at /v3/personal-access-tokens.
+// Package cryptlex is the fake's Cryptlex Web API v3 personal-access-token
+// API, served at /v3/personal-access-tokens.
+//
+// Tokens are RS256 JWTs signed with the key of the fixtures
+// (cryptlex-signing-key.pem); a token authenticates while the personal
+// access token named by its jti claim exists, is not revoked and has not
+// expired by the fake's clock. Every client address may make 50 requests per
+// 5-second window, as Cryptlex documents.
 package cryptlex
 
 import (
+	"log/slog"
+	"sync"
+
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
@@ -20,16 +30,58 @@ type Options struct {
 type API struct {
 	env     vendor.Env
 	opts    Options
+	data    *dataSet
+	signer  *Signer
+	scopes  scopeSet
 	limiter *limiter
+
+	mu    sync.Mutex
+	state *state
 }
 
-// New builds the API from env.Fixtures (cryptlex.json).
+// New builds the API from env.Fixtures: cryptlex.json (no file: no users and
+// no tokens) and the signing key cryptlex-signing-key.pem (no file: the key
+// of the default fixtures). A malformed file is an error naming it.
 func New(env vendor.Env, opts Options) (*API, error) {
-	return &API{env: env, opts: opts, limiter: newLimiter(env.Now)}, nil
+	data, err := loadDataSet(env.Fixtures)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := loadKey(env.Fixtures)
+	if err != nil {
+		return nil, err
+	}
+	if env.Logger == nil {
+		env.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &API{
+		env:     env,
+		opts:    opts,
+		data:    data,
+		signer:  signer,
+		scopes:  newScopeSet(),
+		limiter: newLimiter(env.Now),
+		state:   data.newState(),
+	}, nil
 }
 
 // Register adds the API's routes to r.
-func (a *API) Register(r *mux.Router) {}
+func (a *API) Register(r *mux.Router) {
+	item := PathPrefix + "/{id}"
+	r.Handle(PathPrefix, a.route(a.list, "")).Methods("GET")
+	r.Handle(PathPrefix, a.route(a.create, ScopeWritePATs)).Methods("POST")
+	r.Handle(item, a.route(a.get, "")).Methods("GET")
+	r.Handle(item, a.route(a.patch, ScopeWritePATs)).Methods("PATCH")
+	r.Handle(item, a.route(a.delete, ScopeWritePATs)).Methods("DELETE")
+	r.Handle(PathPrefix, a.methodNotAllowed("GET, POST"))
+	r.Handle(item, a.methodNotAllowed("GET, PATCH, DELETE"))
+}
 
-// Reset puts the state back to the fixtures.
-func (a *API) Reset() { a.limiter.reset() }
+// Reset puts the state back to the fixtures and forgets the rate-limit
+// windows.
+func (a *API) Reset() {
+	a.mu.Lock()
+	a.state = a.data.newState()
+	a.mu.Unlock()
+	a.limiter.reset()
+}

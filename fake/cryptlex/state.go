@@ -1,0 +1,226 @@
+package cryptlex
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tokenfake/tokenfake/fixtures"
+)
+
+// Fixture file names, in the fixture directory.
+const (
+	FixtureFile = "cryptlex.json"
+	KeyFile     = "cryptlex-signing-key.pem"
+)
+
+// dataSet is the immutable content of the fixtures: the directory served
+// and the start of every Reset.
+type dataSet struct {
+	tenantID      string
+	resellers     map[string]*reseller
+	organizations map[string]*organization
+	users         map[string]*user
+	tokens        []fixturedToken
+}
+
+// pat is a personal access token in the state.
+type pat struct {
+	fixturedToken
+	seq uint64 // creation order, to order tokens created at the same instant
+}
+
+// state is the mutable data: the tokens. Users, organizations and resellers
+// are fixed by the fixtures.
+type state struct {
+	tokens  map[string]*pat
+	nextSeq uint64
+}
+
+func (d *dataSet) newState() *state {
+	s := &state{tokens: make(map[string]*pat, len(d.tokens))}
+	for _, t := range d.tokens {
+		t.Scopes = slices.Clone(t.Scopes)
+		s.tokens[t.ID] = &pat{fixturedToken: t, seq: s.nextSeq}
+		s.nextSeq++
+	}
+	return s
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// loadDataSet reads cryptlex.json from fsys. A missing file gives an empty
+// data set.
+func loadDataSet(fsys fs.FS) (*dataSet, error) {
+	d := &dataSet{
+		resellers:     map[string]*reseller{},
+		organizations: map[string]*organization{},
+		users:         map[string]*user{},
+	}
+	raw, err := fs.ReadFile(fsys, FixtureFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return d, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", FixtureFile, err)
+	}
+	if err := d.decode(raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
+	}
+	return d, nil
+}
+
+func (d *dataSet) decode(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var f fixtureFile
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("decode: data after the top-level object")
+	}
+	if !uuidPattern.MatchString(f.TenantID) {
+		return fmt.Errorf("tenantId %q is not a UUID", f.TenantID)
+	}
+	d.tenantID = f.TenantID
+	for i := range f.Resellers {
+		r := &f.Resellers[i]
+		if err := checkID("resellers", i, r.ID, d.resellers); err != nil {
+			return err
+		}
+		d.resellers[r.ID] = r
+	}
+	for i := range f.Organizations {
+		o := &f.Organizations[i]
+		if err := checkID("organizations", i, o.ID, d.organizations); err != nil {
+			return err
+		}
+		if o.ResellerID != nil && d.resellers[*o.ResellerID] == nil {
+			return fmt.Errorf("organizations[%d]: resellerId %q names no reseller", i, *o.ResellerID)
+		}
+		d.organizations[o.ID] = o
+	}
+	for i := range f.Users {
+		u := &f.Users[i]
+		if err := checkID("users", i, u.ID, d.users); err != nil {
+			return err
+		}
+		if u.Email == "" {
+			return fmt.Errorf("users[%d]: email is empty", i)
+		}
+		if u.OrganizationID != nil && d.organizations[*u.OrganizationID] == nil {
+			return fmt.Errorf("users[%d]: organizationId %q names no organization", i, *u.OrganizationID)
+		}
+		if u.ResellerID != nil && d.resellers[*u.ResellerID] == nil {
+			return fmt.Errorf("users[%d]: resellerId %q names no reseller", i, *u.ResellerID)
+		}
+		d.users[u.ID] = u
+	}
+	known := newScopeSet()
+	seen := map[string]*fixturedToken{}
+	for i := range f.PersonalAccessTokens {
+		t := &f.PersonalAccessTokens[i]
+		if err := checkID("personalAccessTokens", i, t.ID, seen); err != nil {
+			return err
+		}
+		if d.users[t.UserID] == nil {
+			return fmt.Errorf("personalAccessTokens[%d]: userId %q names no user", i, t.UserID)
+		}
+		if n := utf8.RuneCountInString(t.Name); n < 1 || n > maxNameLength {
+			return fmt.Errorf("personalAccessTokens[%d]: name must be 1 to %d characters", i, maxNameLength)
+		}
+		if len(t.Scopes) == 0 {
+			return fmt.Errorf("personalAccessTokens[%d]: scopes is empty", i)
+		}
+		for _, sc := range t.Scopes {
+			if !known.known(sc) {
+				return fmt.Errorf("personalAccessTokens[%d]: unknown scope %q", i, sc)
+			}
+		}
+		seen[t.ID] = t
+	}
+	d.tokens = f.PersonalAccessTokens
+	return nil
+}
+
+func checkID[T any](list string, i int, id string, seen map[string]*T) error {
+	if !uuidPattern.MatchString(id) {
+		return fmt.Errorf("%s[%d]: id %q is not a UUID", list, i, id)
+	}
+	if seen[id] != nil {
+		return fmt.Errorf("%s[%d]: duplicate id %q", list, i, id)
+	}
+	return nil
+}
+
+// loadKey reads the signing key from fsys, or from the default fixtures if
+// fsys has none.
+func loadKey(fsys fs.FS) (*Signer, error) {
+	raw, err := fs.ReadFile(fsys, KeyFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		raw, err = fs.ReadFile(fixtures.FS(), KeyFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", KeyFile, err)
+	}
+	s, err := NewSigner(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", KeyFile, err)
+	}
+	return s, nil
+}
+
+// userView renders u with its organization and reseller nested.
+func (d *dataSet) userView(u *user) *userJSON {
+	v := &userJSON{
+		ID: u.ID, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Name: u.Name,
+		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Role: u.Role,
+		TwoFactorEnabled: u.TwoFactorEnabled, GoogleSsoEnabled: u.GoogleSsoEnabled,
+		LastLoginAt: u.LastLoginAt, Company: u.Company,
+		AllowCustomerPortalAccess: u.AllowCustomerPortalAccess,
+		Roles:                     nonNil(u.Roles), LastSeenAt: u.LastSeenAt,
+		OrganizationID: u.OrganizationID, ResellerID: u.ResellerID,
+		Metadata: nonNil(u.Metadata), Tags: nonNil(u.Tags), EmailPreference: u.EmailPreference,
+	}
+	if u.OrganizationID != nil {
+		o := d.organizations[*u.OrganizationID]
+		v.Organization = &organizationJSON{organization: *o}
+		if o.ResellerID != nil {
+			v.Organization.Reseller = d.resellers[*o.ResellerID]
+		}
+	}
+	if u.ResellerID != nil {
+		v.Reseller = d.resellers[*u.ResellerID]
+	}
+	return v
+}
+
+// tokenView renders t as the API answers with it.
+func (d *dataSet) tokenView(t *pat) tokenJSON {
+	return tokenJSON{
+		ID: t.ID, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Name: t.Name,
+		ExpiresAt: t.ExpiresAt, Revoked: t.Revoked, Scopes: nonNil(t.Scopes),
+		UserID: t.UserID, User: d.userView(d.users[t.UserID]),
+		LastUsedAt: t.LastUsedAt, LastRotatedAt: t.LastRotatedAt,
+	}
+}
+
+// live reports whether t authenticates at now: not revoked, not expired.
+func (t *pat) live(now time.Time) bool {
+	return !t.Revoked && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
