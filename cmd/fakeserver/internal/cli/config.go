@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables read by the server; a flag given on the command
+// line wins over its variable.
+const (
+	EnvAddr                = "FAKESERVER_ADDR"
+	EnvFixtures            = "FAKESERVER_FIXTURES"
+	EnvScenario            = "FAKESERVER_SCENARIO"
+	EnvSeed                = "FAKESERVER_SEED"
+	EnvAdminToken          = "FAKESERVER_ADMIN_TOKEN"
+	EnvLogFormat           = "FAKESERVER_LOG_FORMAT"
+	EnvTime                = "FAKESERVER_TIME"
+	EnvNoRateLimit         = "FAKESERVER_NO_RATE_LIMIT"
+	EnvUnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
+)
+
+// DefaultAddr is the address served when neither -addr nor FAKESERVER_ADDR
+// is given.
+const DefaultAddr = "127.0.0.1:8080"
+
+// config is the server's configuration after flags and environment.
+type config struct {
+	addr                string
+	fixtures            string
+	scenarios           []string
+	seed                uint64
+	adminToken          string
+	logFormat           string
+	start               time.Time
+	noRateLimit         bool
+	unleashPATsDisabled bool
+	version             bool
+}
+
+// usageError is a problem with the command line or the environment: the
+// command exits with status 2 and prints its one-line message.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// scenarioList is the repeatable -scenario flag. Values from the
+// environment are replaced, not extended, by the first flag.
+type scenarioList struct {
+	names    *[]string
+	fromFlag bool
+}
+
+func (s *scenarioList) String() string {
+	if s.names == nil {
+		return ""
+	}
+	return strings.Join(*s.names, ",")
+}
+
+func (s *scenarioList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty scenario name")
+	}
+	if !s.fromFlag {
+		*s.names = nil
+		s.fromFlag = true
+	}
+	*s.names = append(*s.names, v)
+	return nil
+}
+
+// timeValue is the -time flag: an RFC 3339 time.
+type timeValue struct{ t *time.Time }
+
+func (v timeValue) String() string {
+	if v.t == nil || v.t.IsZero() {
+		return ""
+	}
+	return v.t.Format(time.RFC3339)
+}
+
+func (v timeValue) Set(s string) error {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return fmt.Errorf("want an RFC 3339 time such as 2030-01-01T00:00:00Z")
+	}
+	*v.t = t
+	return nil
+}
+
+func serveFlags(cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.addr, "addr", DefaultAddr,
+		"listen on `HOST:PORT`; port 0 picks a free port ("+EnvAddr+")")
+	fs.StringVar(&cfg.fixtures, "fixtures", "",
+		"serve the data set in `DIR` instead of the embedded defaults ("+EnvFixtures+")")
+	fs.Var(&scenarioList{names: &cfg.scenarios}, "scenario",
+		"activate a built-in scenario `NAME`, or the scenario in a YAML or JSON FILE;\nrepeatable ("+EnvScenario+", comma-separated)")
+	fs.Uint64Var(&cfg.seed, "seed", 0,
+		"seed `N` makes generated ids and secrets repeatable; 0 draws new ones per run ("+EnvSeed+")")
+	fs.StringVar(&cfg.adminToken, "admin-token", "",
+		"require this `TOKEN` on the admin API under /_fake/ ("+EnvAdminToken+")")
+	fs.StringVar(&cfg.logFormat, "log-format", "text",
+		"log to stderr as `text` or json ("+EnvLogFormat+")")
+	fs.Var(timeValue{&cfg.start}, "time",
+		"start the fake clock stopped at `TIME` (RFC 3339) instead of following\nthe wall clock ("+EnvTime+")")
+	fs.BoolVar(&cfg.noRateLimit, "no-rate-limit", false,
+		"turn off the Cryptlex rate limit ("+EnvNoRateLimit+"=true)")
+	fs.BoolVar(&cfg.unleashPATsDisabled, "unleash-pats-disabled", false,
+		"answer as an Unleash server with personal access tokens turned off\n("+EnvUnleashPATsDisabled+"=true)")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	return fs
+}
+
+// parse reads the configuration from the environment, then from args (a
+// flag wins over its variable). It returns flag.ErrHelp for -h.
+func parse(args []string, getenv func(string) string) (config, error) {
+	var cfg config
+	fs := serveFlags(&cfg)
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if cfg.version {
+		return cfg, nil
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	source := func(name, env string) string {
+		if set[name] {
+			return "-" + name
+		}
+		return env
+	}
+	if err := checkAddr(cfg.addr); err != nil {
+		return cfg, usagef("invalid %s %q: %v", source("addr", EnvAddr), cfg.addr, err)
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return cfg, usagef("invalid %s %q: want text or json", source("log-format", EnvLogFormat), cfg.logFormat)
+	}
+	if cfg.fixtures != "" {
+		if _, err := os.ReadDir(cfg.fixtures); err != nil {
+			return cfg, usagef("cannot read fixture directory (%s): %v", source("fixtures", EnvFixtures), err)
+		}
+	}
+	return cfg, nil
+}
+
+// applyEnv sets cfg from the environment variables that are set and not
+// empty.
+func applyEnv(cfg *config, getenv func(string) string) error {
+	if v := getenv(EnvAddr); v != "" {
+		cfg.addr = v
+	}
+	if v := getenv(EnvFixtures); v != "" {
+		cfg.fixtures = v
+	}
+	if v := getenv(EnvScenario); v != "" {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				cfg.scenarios = append(cfg.scenarios, name)
+			}
+		}
+	}
+	if v := getenv(EnvSeed); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return usagef("invalid %s %q: want an unsigned integer", EnvSeed, v)
+		}
+		cfg.seed = seed
+	}
+	if v := getenv(EnvAdminToken); v != "" {
+		cfg.adminToken = v
+	}
+	if v := getenv(EnvLogFormat); v != "" {
+		cfg.logFormat = v
+	}
+	if v := getenv(EnvTime); v != "" {
+		if err := (timeValue{&cfg.start}).Set(v); err != nil {
+			return usagef("invalid %s %q: %v", EnvTime, v, err)
+		}
+	}
+	for _, b := range []struct {
+		env string
+		dst *bool
+	}{
+		{EnvNoRateLimit, &cfg.noRateLimit},
+		{EnvUnleashPATsDisabled, &cfg.unleashPATsDisabled},
+	} {
+		if v := getenv(b.env); v != "" {
+			on, err := strconv.ParseBool(v)
+			if err != nil {
+				return usagef("invalid %s %q: want true or false", b.env, v)
+			}
+			*b.dst = on
+		}
+	}
+	return nil
+}
+
+// checkAddr reports whether addr is a HOST:PORT that can be listened on.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	defaults := config{addr: DefaultAddr, logFormat: "text"}
+	with := func(f func(*config)) config {
+		c := defaults
+		f(&c)
+		return c
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want config
+	}{
+		{name: "defaults", want: defaults},
+		{
+			name: "every flag",
+			args: []string{"-addr", "0.0.0.0:9000", "-fixtures", dir, "-scenario", "a", "-scenario", "b.yaml",
+				"-seed", "42", "-admin-token", "t", "-log-format", "json", "-time", "2030-01-01T00:00:00Z",
+				"-no-rate-limit", "-unleash-pats-disabled"},
+			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
+				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true},
+		},
+		{
+			name: "every variable",
+			env: map[string]string{EnvAddr: "0.0.0.0:9000", EnvFixtures: dir, EnvScenario: "a, b.yaml,,",
+				EnvSeed: "42", EnvAdminToken: "t", EnvLogFormat: "json", EnvTime: "2030-01-01T00:00:00Z",
+				EnvNoRateLimit: "1", EnvUnleashPATsDisabled: "true"},
+			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
+				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true},
+		},
+		{
+			name: "flags win",
+			args: []string{"-addr", "127.0.0.1:0", "-scenario", "c", "-seed", "1", "-no-rate-limit=false"},
+			env:  map[string]string{EnvAddr: "0.0.0.0:9000", EnvScenario: "a,b", EnvSeed: "42", EnvNoRateLimit: "true"},
+			want: with(func(c *config) { c.addr, c.scenarios, c.seed = "127.0.0.1:0", []string{"c"}, 1 }),
+		},
+		{
+			name: "false boolean variable",
+			env:  map[string]string{EnvNoRateLimit: "false"},
+			want: defaults,
+		},
+		{
+			name: "version",
+			args: []string{"-version"},
+			want: with(func(c *config) { c.version = true }),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := parse(tt.args, func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(config{})); diff != "" {
+				t.Errorf("config (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		if _, err := parse([]string{arg}, func(string) string { return "" }); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("parse(%s) error = %v, want flag.ErrHelp", arg, err)
+		}
+	}
+}
+
+func TestProbeAddr(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"127.0.0.1:8080", "127.0.0.1:8080"},
+		{"0.0.0.0:8080", "127.0.0.1:8080"},
+		{":8080", "127.0.0.1:8080"},
+		{"[::]:8080", "127.0.0.1:8080"},
+		{"[::1]:8080", "[::1]:8080"},
+		{"localhost:9", "localhost:9"},
+	}
+	for _, tt := range tests {
+		got, err := probeAddr(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("probeAddr(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "localhost", "127.0.0.1:0", "127.0.0.1:99999"} {
+		if got, err := probeAddr(bad); err == nil {
+			t.Errorf("probeAddr(%q) = %q, want an error", bad, got)
+		}
+	}
+}
