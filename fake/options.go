@@ -19,10 +19,13 @@ type config struct {
 	logger       *slog.Logger
 	patsDisabled bool
 	noRateLimit  bool
+	scenarios    []string
+	adminToken   string
+	journalLimit int
 }
 
 func newConfig(opts []Option) config {
-	c := config{addr: "127.0.0.1:0"}
+	c := config{addr: "127.0.0.1:0", journalLimit: DefaultJournalLimit}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -78,4 +81,27 @@ func WithUnleashPATsDisabled() Option {
 // 5-second window per client address), which is on by default.
 func WithoutCryptlexRateLimit() Option {
 	return func(c *config) { c.noRateLimit = true }
+}
+
+// WithScenario loads a scenario when the server starts: the name of a
+// built-in scenario (package scenarios) or the path of a scenario file (YAML
+// or JSON). NewServer fails for an unknown name or an invalid file. The
+// option may be given several times; rules apply in the order given. Reset
+// brings these scenarios back.
+func WithScenario(nameOrFile string) Option {
+	return func(c *config) { c.scenarios = append(c.scenarios, nameOrFile) }
+}
+
+// WithAdminToken guards the admin API under /_fake/: every call must carry
+// "Authorization: Bearer <token>", except GET /_fake/health, which stays
+// open for health checks. An empty token leaves the admin API open, which
+// is the default.
+func WithAdminToken(token string) Option {
+	return func(c *config) { c.adminToken = token }
+}
+
+// WithJournalLimit sets how many requests the journal keeps (the newest
+// ones); the default is DefaultJournalLimit. A limit below 1 is taken as 1.
+func WithJournalLimit(n int) Option {
+	return func(c *config) { c.journalLimit = max(n, 1) }
 }

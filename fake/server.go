@@ -11,12 +11,18 @@
 package fake
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -30,12 +36,20 @@ import (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	cfg     config
-	clock   *Clock
-	random  *random.Source
-	apis    []vendor.API // in a fixed order: logscale, unleash, cryptlex
-	handler http.Handler
-	ts      *httptest.Server
+	cfg       config
+	clock     *Clock
+	random    *random.Source
+	apis      []vendor.API // in a fixed order: logscale, unleash, cryptlex
+	byName    map[string]vendor.API
+	router    *mux.Router // the vendor APIs' routes
+	admin     http.Handler
+	handler   http.Handler
+	script    *script
+	journal   *journal
+	startup   []Scenario // loaded at start, and again by Reset
+	closing   chan struct{}
+	closeOnce sync.Once
+	ts        *httptest.Server
 }
 
 // Start returns a running server on 127.0.0.1 with a free port, closed by
@@ -68,7 +82,24 @@ func NewServer(opts ...Option) (*Server, error) {
 }
 
 func newServer(cfg config) (*Server, error) {
-	s := &Server{cfg: cfg, clock: newClock(cfg.start), random: random.New(cfg.seed)}
+	s := &Server{
+		cfg:     cfg,
+		clock:   newClock(cfg.start),
+		random:  random.New(cfg.seed),
+		script:  &script{},
+		journal: newJournal(cfg.journalLimit),
+		closing: make(chan struct{}),
+	}
+	for _, name := range cfg.scenarios {
+		sc, err := findScenario(name)
+		if err != nil {
+			return nil, err
+		}
+		s.startup = append(s.startup, sc)
+	}
+	if err := s.loadStartup(); err != nil {
+		return nil, err
+	}
 	fsys := cfg.fixtures
 	if fsys == nil {
 		fsys = fixtures.FS()
@@ -79,11 +110,12 @@ func newServer(cfg config) (*Server, error) {
 		}
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
-	r := mux.NewRouter()
+	s.router = mux.NewRouter()
 	for _, api := range s.apis {
-		api.Register(r)
+		api.Register(s.router)
 	}
-	s.handler = r
+	s.admin = s.adminHandler()
+	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
 }
 
@@ -102,6 +134,7 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 		return err
 	}
 	s.apis = []vendor.API{ls, ul, cl}
+	s.byName = map[string]vendor.API{APILogScale: ls, APIUnleash: ul, APICryptlex: cl}
 	return nil
 }
 
@@ -113,22 +146,120 @@ func (s *Server) URL() string { return s.ts.URL }
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Handler returns the server's HTTP handler, to serve the same fake without
-// a listener (for example with httptest.NewRecorder).
+// a listener (for example with httptest.NewRecorder). It includes the admin
+// API, the journal and the scripted rules; socket faults need a real
+// connection (without one, the handler panics with http.ErrAbortHandler).
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Clock returns the server's clock.
 func (s *Server) Clock() *Clock { return s.clock }
 
 // Close shuts the server down and blocks until all outstanding requests have
-// completed.
-func (s *Server) Close() { s.ts.Close() }
+// completed. Scripted delays still running end at once, without an answer.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
 
 // Reset puts the server back the way it started: every API's state back to
-// the fixtures, the clock and the id generator rewound.
+// the fixtures, the clock and the id generator rewound, the journal emptied,
+// and the scripted rules back to those of the scenarios given with
+// WithScenario (with their counts at zero); rules added later are dropped.
 func (s *Server) Reset() {
 	s.random.Reset()
 	s.clock.Reset()
 	for _, api := range s.apis {
 		api.Reset()
 	}
+	s.journal.clear()
+	s.script.clear()
+	_ = s.loadStartup() // validated when the server started
+}
+
+func (s *Server) loadStartup() error {
+	for _, sc := range s.startup {
+		if err := s.addScenario(sc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serveHTTP is the server's handler: admin API, or journal -> script ->
+// vendor handler.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
+		s.admin.ServeHTTP(sw, r)
+		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
+		return
+	}
+	c := call{api: apiOf(r.URL.Path), method: r.Method, path: r.URL.Path}
+	if c.api == APILogScale && r.Method == http.MethodPost && r.Body != nil {
+		c.ops = peekOperations(r)
+	}
+	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
+	answered := true
+	defer func() {
+		entry.Status = sw.status
+		if entry.Status == 0 && answered && entry.Fault == "" {
+			entry.Status = http.StatusOK
+		}
+		entry.Duration = time.Since(start)
+		s.journal.add(entry)
+		s.logRequest(r, &entry)
+	}()
+	if c.api != "" {
+		if ru, ok := s.script.pick(&c); ok {
+			entry.Rule = ru.Name
+			if err := wait(r, s.closing, ru.Respond.Delay); err != nil {
+				answered = false
+				return
+			}
+			if ru.Respond.Status != 0 || ru.Respond.Fault != "" {
+				entry.Fault = ru.Respond.Fault
+				answer(sw, r, ru, s.byName[c.api])
+				return
+			}
+			sw.Header().Set(RuleHeader, ru.Name)
+		}
+	}
+	s.router.ServeHTTP(sw, r)
+}
+
+// peekOperations reads the GraphQL operations of r's body and leaves the
+// body for the handler to read in full.
+func peekOperations(r *http.Request) []string {
+	body, err := io.ReadAll(io.LimitReader(r.Body, vendor.MaxBodyBytes+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	if err != nil || len(body) > vendor.MaxBodyBytes {
+		return nil
+	}
+	return logscale.Operations(body)
+}
+
+// logRequest writes the one log line of a request.
+func (s *Server) logRequest(r *http.Request, e *Request) {
+	if !s.cfg.logger.Enabled(r.Context(), slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", e.Method),
+		slog.String("path", e.Path),
+		slog.String("api", e.API),
+		slog.String("operations", strings.Join(e.Operations, ",")),
+		slog.Int("status", e.Status),
+		slog.String("rule", e.Rule),
+		slog.Duration("duration", e.Duration),
+	}
+	if e.Fault != "" {
+		attrs = append(attrs, slog.String("fault", string(e.Fault)))
+	}
+	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }

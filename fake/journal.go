@@ -1,0 +1,211 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// DefaultJournalLimit is how many requests the journal keeps unless
+// WithJournalLimit says otherwise. When it is full, the oldest are dropped.
+const DefaultJournalLimit = 10000
+
+// Request is one request in the server's journal. Requests to the admin API
+// (/_fake/) are not journaled.
+type Request struct {
+	// Time is when the request arrived, by the server's Clock.
+	Time time.Time `json:"time"`
+	// API is "logscale", "unleash" or "cryptlex", or "" for a path outside
+	// the three APIs.
+	API string `json:"api"`
+	// Method and Path are the request's method and URL path.
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// Operations are the GraphQL root field names and operation name of a
+	// LogScale request.
+	Operations []string `json:"operations,omitempty"`
+	// Status is the status answered, or 0 when no answer was sent (a socket
+	// fault, or a client that gave up during a scripted delay).
+	Status int `json:"status"`
+	// Rule names the scripted rule that answered (or delayed) the request,
+	// or is empty.
+	Rule string `json:"rule,omitempty"`
+	// Fault is the socket fault the rule caused, if any.
+	Fault Fault `json:"fault,omitempty"`
+	// Duration is how long the answer took, in real time.
+	Duration time.Duration `json:"duration"`
+}
+
+// Filter selects journal entries. Every field that is set must match; the
+// zero Filter selects every entry.
+type Filter struct {
+	// API, Operation, Method and Path match as in Match.
+	API       string
+	Operation string
+	Method    string
+	Path      string
+	// Status matches the status answered.
+	Status int
+	// Rule matches the name of the rule that answered.
+	Rule string
+}
+
+type filter struct {
+	f       Filter
+	pattern pattern
+}
+
+func compileFilter(f Filter) (filter, error) {
+	c := filter{f: f}
+	if f.API == APIAny {
+		c.f.API = ""
+	}
+	c.f.Method = strings.ToUpper(f.Method)
+	if f.Path != "" {
+		p, err := compilePattern(f.Path)
+		if err != nil {
+			return filter{}, fmt.Errorf("filter path: %w", err)
+		}
+		c.pattern = p
+	}
+	return c, nil
+}
+
+func (c *filter) match(r *Request) bool {
+	f := &c.f
+	if f.API != "" && f.API != r.API ||
+		f.Method != "" && f.Method != r.Method ||
+		f.Status != 0 && f.Status != r.Status ||
+		f.Rule != "" && f.Rule != r.Rule {
+		return false
+	}
+	if f.Operation != "" {
+		found := false
+		for _, o := range r.Operations {
+			found = found || o == f.Operation
+		}
+		if !found {
+			return false
+		}
+	}
+	return c.pattern.match(r.Path)
+}
+
+// journal is a bounded, ordered record of requests: a ring buffer.
+type journal struct {
+	mu    sync.Mutex
+	limit int
+	buf   []Request
+	start int // index of the oldest entry when the buffer is full
+}
+
+func newJournal(limit int) *journal {
+	return &journal{limit: limit}
+}
+
+func (j *journal) add(r Request) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.buf) < j.limit {
+		j.buf = append(j.buf, r)
+		return
+	}
+	j.buf[j.start] = r
+	j.start = (j.start + 1) % j.limit
+}
+
+func (j *journal) clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.buf, j.start = nil, 0
+}
+
+// each calls fn on every entry, oldest first.
+func (j *journal) each(fn func(*Request)) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := range j.buf {
+		fn(&j.buf[(j.start+i)%len(j.buf)])
+	}
+}
+
+func (j *journal) find(f Filter) ([]Request, error) {
+	c, err := compileFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	out := []Request{}
+	j.each(func(r *Request) {
+		if c.match(r) {
+			rc := *r
+			rc.Operations = append([]string(nil), r.Operations...)
+			out = append(out, rc)
+		}
+	})
+	return out, nil
+}
+
+// Requests returns the journaled requests that f selects, oldest first. A
+// request is journaled when its answer is complete. The journal keeps the
+// last DefaultJournalLimit requests (see WithJournalLimit). It panics if
+// f.Path is not a valid pattern.
+func (s *Server) Requests(f Filter) []Request {
+	out, err := s.journal.find(f)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// Count returns how many journaled requests f selects.
+func (s *Server) Count(f Filter) int {
+	c, err := compileFilter(f)
+	if err != nil {
+		panic(err)
+	}
+	n := 0
+	s.journal.each(func(r *Request) {
+		if c.match(r) {
+			n++
+		}
+	})
+	return n
+}
+
+// ClearRequests empties the journal.
+func (s *Server) ClearRequests() { s.journal.clear() }
+
+// AssertScriptsUsed fails tb for each scripted rule with Times that has not
+// answered all of its calls, naming the rule and its counts.
+func (s *Server) AssertScriptsUsed(tb testing.TB) {
+	tb.Helper()
+	for _, msg := range s.script.unused() {
+		tb.Errorf("fake server: %s", msg)
+	}
+}
+
+// statusWriter remembers the status written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,447 @@
+package fake
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/tokenfake/tokenfake/scenarios"
+)
+
+// Scenario is a named list of rules, as read from a scenario file:
+//
+//	name: throttled-token-creation
+//	description: the first two view-token creations are throttled
+//	rules:
+//	  - name: throttle                      # optional
+//	    match: {api: logscale, operation: createViewPermissionsTokenV2}
+//	    after: 0                            # optional
+//	    times: 2                            # optional: every call
+//	    respond:
+//	      status: 429
+//	      headers: {Retry-After: "2"}
+//	      # body: ...   delay: 250ms   fault: reset | close | malformed
+//
+// The fields are those of Rule, Match and Response, in lower case. JSON is
+// accepted too. A body may be a string or YAML/JSON data (sent as JSON); a
+// delay is a Go duration such as "250ms" or "2s"; header values may be
+// numbers.
+type Scenario struct {
+	// Name identifies the scenario; unnamed rules are named after it, such
+	// as "throttled-token-creation[0]".
+	Name string
+	// Description says what the scenario does.
+	Description string
+	// Rules are the scenario's rules, each with a Name.
+	Rules []Rule
+}
+
+// BuiltinScenarios returns the scenarios of package scenarios, by name.
+func BuiltinScenarios() []Scenario {
+	names, _ := fs.Glob(scenarios.FS(), "*.yaml")
+	out := make([]Scenario, 0, len(names))
+	for _, n := range names {
+		sc, err := builtinScenario(strings.TrimSuffix(n, ".yaml"))
+		if err != nil {
+			panic(err) // the tests of package fake parse every built-in
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+func builtinScenario(name string) (Scenario, error) {
+	file := name + ".yaml"
+	data, err := fs.ReadFile(scenarios.FS(), file)
+	if err != nil {
+		return Scenario{}, err
+	}
+	return ParseScenario("scenarios/"+file, data)
+}
+
+func builtinNames() []string {
+	names, _ := fs.Glob(scenarios.FS(), "*.yaml")
+	for i, n := range names {
+		names[i] = strings.TrimSuffix(n, ".yaml")
+	}
+	return names
+}
+
+// findScenario loads the built-in scenario nameOrFile or else the scenario
+// file of that path.
+func findScenario(nameOrFile string) (Scenario, error) {
+	if nameOrFile != "" && !strings.ContainsAny(nameOrFile, `/\`) && !strings.HasPrefix(nameOrFile, ".") {
+		if sc, err := builtinScenario(nameOrFile); err == nil {
+			return sc, nil
+		}
+	}
+	data, err := os.ReadFile(nameOrFile)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && path.Ext(nameOrFile) == "" && !strings.ContainsAny(nameOrFile, `/\`) {
+			return Scenario{}, fmt.Errorf("unknown scenario %q: no built-in scenario (%s) nor file of that name",
+				nameOrFile, strings.Join(builtinNames(), ", "))
+		}
+		return Scenario{}, fmt.Errorf("read scenario: %w", err)
+	}
+	return ParseScenario(nameOrFile, data)
+}
+
+// ParseScenario reads a scenario file's contents (YAML or JSON). source
+// names the file in errors. Every problem is an error naming source, the
+// rule (its index and name) and the field, such as
+//
+//	scenario my.yaml: rules[1] ("throttle"): respond.status: 700 is not an HTTP status (100 to 599)
+//
+// Unknown fields are errors. Rules without a name are named after the
+// scenario and their index.
+func ParseScenario(source string, data []byte) (Scenario, error) {
+	sc, err := parseScenario(data)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("scenario %s: %w", source, err)
+	}
+	return sc, nil
+}
+
+func parseScenario(data []byte) (Scenario, error) {
+	var doc any
+	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.UseOrderedMap()); err != nil {
+		return Scenario{}, fmt.Errorf("not valid YAML or JSON: %s", oneLine(err))
+	}
+	if doc == nil {
+		return Scenario{}, errors.New("empty file")
+	}
+	top, err := fields(doc, "name", "description", "rules")
+	if err != nil {
+		return Scenario{}, err
+	}
+	var sc Scenario
+	if sc.Name, err = str(top, "name"); err != nil {
+		return Scenario{}, fmt.Errorf("name: %w", err)
+	}
+	if sc.Name == "" {
+		return Scenario{}, errors.New("name: required")
+	}
+	if strings.ContainsAny(sc.Name, " \t\r\n/[]") {
+		return Scenario{}, fmt.Errorf("name: %q must not contain spaces, slashes or brackets", sc.Name)
+	}
+	if sc.Description, err = str(top, "description"); err != nil {
+		return Scenario{}, fmt.Errorf("description: %w", err)
+	}
+	rules, ok := top["rules"].([]any)
+	if !ok {
+		if top["rules"] == nil {
+			return Scenario{}, errors.New("rules: required, a list of rules")
+		}
+		return Scenario{}, fmt.Errorf("rules: must be a list, got %s", kind(top["rules"]))
+	}
+	if len(rules) == 0 {
+		return Scenario{}, errors.New("rules: must not be empty")
+	}
+	names := map[string]int{}
+	for i, raw := range rules {
+		r, err := parseRule(raw)
+		if err != nil {
+			var re *RuleError
+			if errors.As(err, &re) {
+				re.Index = i
+				return Scenario{}, re
+			}
+			return Scenario{}, err
+		}
+		if _, err := compileRule(r, sc.Name, i); err != nil {
+			return Scenario{}, err
+		}
+		if r.Name == "" {
+			r.Name = fmt.Sprintf("%s[%d]", sc.Name, i)
+		}
+		if j, dup := names[r.Name]; dup {
+			return Scenario{}, &RuleError{Index: i, Name: r.Name, Field: "name", Problem: fmt.Sprintf("already used by rules[%d]", j)}
+		}
+		names[r.Name] = i
+		sc.Rules = append(sc.Rules, r)
+	}
+	return sc, nil
+}
+
+func parseRule(raw any) (Rule, error) {
+	var r Rule
+	fail := func(field string, err error) (Rule, error) {
+		return Rule{}, &RuleError{Name: r.Name, Field: field, Problem: err.Error()}
+	}
+	m, err := fields(raw, "name", "match", "after", "times", "respond")
+	if err != nil {
+		return fail("rule", err)
+	}
+	if r.Name, err = str(m, "name"); err != nil {
+		return fail("name", err)
+	}
+	if v, ok := m["match"]; ok && v != nil {
+		mm, err := fields(v, "api", "operation", "method", "path")
+		if err != nil {
+			return fail("match", err)
+		}
+		for key, dst := range map[string]*string{"api": &r.Match.API, "operation": &r.Match.Operation, "method": &r.Match.Method, "path": &r.Match.Path} {
+			if *dst, err = str(mm, key); err != nil {
+				return fail("match."+key, err)
+			}
+		}
+	}
+	if r.After, err = integer(m, "after"); err != nil {
+		return fail("after", err)
+	}
+	if v, ok := m["times"]; ok && v != nil {
+		if r.Times, err = integer(m, "times"); err != nil {
+			return fail("times", err)
+		}
+		if r.Times < 1 {
+			return fail("times", fmt.Errorf("must be at least 1 (leave it out to answer every call), got %d", r.Times))
+		}
+	}
+	rv, ok := m["respond"]
+	if !ok || rv == nil {
+		return fail("respond", errors.New("required"))
+	}
+	rm, err := fields(rv, "status", "headers", "body", "delay", "fault")
+	if err != nil {
+		return fail("respond", err)
+	}
+	resp := &r.Respond
+	if resp.Status, err = integer(rm, "status"); err != nil {
+		return fail("respond.status", err)
+	}
+	if v, ok := rm["headers"]; ok && v != nil {
+		hm, err := fields(v)
+		if err != nil {
+			return fail("respond.headers", err)
+		}
+		resp.Headers = make(map[string]string, len(hm))
+		for k, hv := range hm {
+			switch x := hv.(type) {
+			case string:
+				resp.Headers[k] = x
+			case uint64, int64, float64, bool:
+				resp.Headers[k] = fmt.Sprint(x)
+			default:
+				return fail("respond.headers."+k, fmt.Errorf("must be a string or a number, got %s", kind(hv)))
+			}
+		}
+	}
+	if v, ok := rm["body"]; ok {
+		switch x := v.(type) {
+		case string:
+			resp.Body = []byte(x)
+		case nil:
+			resp.Body = []byte{}
+		default:
+			b, err := json.Marshal(plain(x))
+			if err != nil {
+				return fail("respond.body", fmt.Errorf("cannot be sent as JSON: %w", err))
+			}
+			resp.Body = b
+		}
+	}
+	if v, ok := rm["delay"]; ok && v != nil {
+		s, ok := v.(string)
+		if !ok {
+			return fail("respond.delay", fmt.Errorf("must be a duration such as \"250ms\" or \"2s\", got %s", kind(v)))
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fail("respond.delay", fmt.Errorf("%q is not a duration such as \"250ms\" or \"2s\"", s))
+		}
+		resp.Delay = d
+	}
+	f, err := str(rm, "fault")
+	if err != nil {
+		return fail("respond.fault", err)
+	}
+	resp.Fault = Fault(f)
+	return r, nil
+}
+
+// fields checks that v is a mapping with string keys among allowed (any key
+// when allowed is empty) and returns it.
+func fields(v any, allowed ...string) (map[string]any, error) {
+	var m map[string]any
+	switch x := v.(type) {
+	case yaml.MapSlice:
+		m = make(map[string]any, len(x))
+		for _, it := range x {
+			k, ok := it.Key.(string)
+			if !ok {
+				return nil, fmt.Errorf("keys must be strings, got %s", kind(it.Key))
+			}
+			m[k] = it.Value
+		}
+	case map[string]any:
+		m = x
+	default:
+		return nil, fmt.Errorf("must be a mapping, got %s", kind(v))
+	}
+	if len(allowed) > 0 {
+		var unknown []string
+		for k := range m {
+			if !slices.Contains(allowed, k) {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return nil, fmt.Errorf("unknown field %q (known: %s)", unknown[0], strings.Join(allowed, ", "))
+		}
+	}
+	return m, nil
+}
+
+func str(m map[string]any, key string) (string, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("must be a string, got %s", kind(v))
+	}
+	return s, nil
+}
+
+func integer(m map[string]any, key string) (int, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return 0, nil
+	}
+	const max = 1 << 31
+	switch x := v.(type) {
+	case uint64:
+		if x < max {
+			return int(x), nil
+		}
+	case int64:
+		if x > -max && x < max {
+			return int(x), nil
+		}
+	case float64:
+		if x == float64(int64(x)) && x > -max && x < max {
+			return int(x), nil
+		}
+	default:
+		return 0, fmt.Errorf("must be a whole number, got %s", kind(v))
+	}
+	return 0, fmt.Errorf("%v is out of range", v)
+}
+
+// plain turns decoded YAML into values encoding/json can marshal.
+func plain(v any) any {
+	switch x := v.(type) {
+	case yaml.MapSlice:
+		m := make(map[string]any, len(x))
+		for _, it := range x {
+			m[fmt.Sprint(it.Key)] = plain(it.Value)
+		}
+		return m
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plain(e)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	}
+	return v
+}
+
+func kind(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case uint64, int64, float64:
+		return fmt.Sprintf("the number %v", x)
+	case []any:
+		return "a list"
+	case yaml.MapSlice, map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// oneLine flattens a YAML error (which may quote the source over several
+// lines) to its first line.
+func oneLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// Script adds rules after those already loaded. A rule without a Name is
+// named "script[N]", N its position among all loaded rules. If any rule is
+// invalid, none is added and the error names it (a *RuleError).
+func (s *Server) Script(rules ...Rule) error {
+	compiled := make([]*rule, 0, len(rules))
+	for i, r := range rules {
+		c, err := compileRule(r, "", i)
+		if err != nil {
+			return fmt.Errorf("script: %w", err)
+		}
+		compiled = append(compiled, c)
+	}
+	s.script.add(compiled)
+	return nil
+}
+
+// LoadScenario adds the rules of a built-in scenario (by name, see package
+// scenarios) or of a scenario file (YAML or JSON, by path) after those
+// already loaded.
+func (s *Server) LoadScenario(nameOrFile string) error {
+	sc, err := findScenario(nameOrFile)
+	if err != nil {
+		return err
+	}
+	return s.addScenario(sc)
+}
+
+// LoadScenarioData adds the rules of a scenario file's contents (YAML or
+// JSON) after those already loaded.
+func (s *Server) LoadScenarioData(data []byte) error {
+	sc, err := ParseScenario("data", data)
+	if err != nil {
+		return err
+	}
+	return s.addScenario(sc)
+}
+
+func (s *Server) addScenario(sc Scenario) error {
+	compiled := make([]*rule, 0, len(sc.Rules))
+	for i, r := range sc.Rules {
+		c, err := compileRule(r, sc.Name, i)
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", sc.Name, err)
+		}
+		compiled = append(compiled, c)
+	}
+	s.script.add(compiled)
+	return nil
+}
+
+// ClearScripts removes every scripted rule, including those of the
+// scenarios given at start (Reset brings those back).
+func (s *Server) ClearScripts() { s.script.clear() }
