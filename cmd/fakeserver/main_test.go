@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // testVersion is stamped into the binary under test with -ldflags.
@@ -243,6 +248,10 @@ func TestUsageErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(malformed, "unleash.json"), []byte(`{"pats": [`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	badScenario := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(badScenario, []byte("name: bad\nrules:\n  - respond: {status: 99}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -265,6 +274,10 @@ func TestUsageErrors(t *testing.T) {
 		{"missing fixture dir", []string{"-fixtures", filepath.Join(t.TempDir(), "none")}, nil, "cannot read fixture directory"},
 		{"fixture dir is a file", []string{"-fixtures", notDir}, nil, "cannot read fixture directory"},
 		{"missing fixture dir from env", nil, []string{"FAKESERVER_FIXTURES=/nonexistent/fixtures"}, "FAKESERVER_FIXTURES"},
+		{"unknown scenario", []string{"-addr", "127.0.0.1:0", "-scenario", "no-such-scenario"}, nil, "no-such-scenario"},
+		{"unknown scenario from env", []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_SCENARIO=server-errors,nope"}, `"nope"`},
+		{"missing scenario file", []string{"-addr", "127.0.0.1:0", "-scenario", "./missing.yaml"}, nil, "missing.yaml"},
+		{"invalid scenario file", []string{"-addr", "127.0.0.1:0", "-scenario", badScenario}, nil, "bad.yaml"},
 		{"malformed fixture file", []string{"-addr", "127.0.0.1:0", "-fixtures", malformed}, nil, "unleash.json"},
 	}
 	for _, tt := range tests {
@@ -373,40 +386,224 @@ func waitForLog(t *testing.T, p *process, s string) string {
 
 func TestFixturesFlag(t *testing.T) {
 	t.Parallel()
-	// An empty directory: every vendor starts with no data, so the default
-	// credentials no longer authenticate.
-	empty := start(t, []string{"-addr", "127.0.0.1:0", "-fixtures", t.TempDir()}, nil)
+	// A directory with only Unleash's file: Unleash serves its data, the
+	// other vendors start empty.
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../fixtures/unleash.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "unleash.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	custom := start(t, []string{"-addr", "127.0.0.1:0", "-fixtures", dir}, nil)
+	fromEnv := start(t, []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_FIXTURES=" + dir})
 	defaults := start(t, []string{"-addr", "127.0.0.1:0"}, nil)
-	const query = `{"query":"{ viewer { username } }"}`
-	for _, tt := range []struct {
-		p    *process
-		want int
-	}{{defaults, http.StatusOK}, {empty, http.StatusUnauthorized}} {
-		status, body := do(t, http.MethodPost, tt.p.url+"/graphql", "application/json", query,
-			"Authorization", "Bearer "+logScaleToken)
-		if status != tt.want {
-			t.Errorf("POST /graphql on %s = %d %s, want %d", tt.p.url, status, body, tt.want)
+	tests := []struct {
+		name     string
+		p        *process
+		unleash  int
+		cryptlex int
+		logscale int
+	}{
+		{"defaults", defaults, http.StatusOK, http.StatusOK, http.StatusOK},
+		{"flag", custom, http.StatusOK, http.StatusUnauthorized, http.StatusUnauthorized},
+		{"env", fromEnv, http.StatusOK, http.StatusUnauthorized, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if status, body := get(t, tt.p.url+unleashTokens, "Authorization", fixtures.UnleashToken); status != tt.unleash {
+				t.Errorf("Unleash GET = %d %s, want %d", status, body, tt.unleash)
+			}
+			if status, body := get(t, tt.p.url+cryptlexTokens, "Authorization", "Bearer "+fixtures.CryptlexToken); status != tt.cryptlex {
+				t.Errorf("Cryptlex GET = %d %s, want %d", status, body, tt.cryptlex)
+			}
+			status, body := do(t, http.MethodPost, tt.p.url+"/graphql", "application/json", viewerQuery,
+				"Authorization", "Bearer "+fixtures.LogScaleToken)
+			if status != tt.logscale {
+				t.Errorf("LogScale viewer = %d %s, want %d", status, body, tt.logscale)
+			}
+		})
+	}
+}
+
+const (
+	unleashTokens  = "/api/admin/user/tokens"
+	cryptlexTokens = "/v3/personal-access-tokens"
+	viewerQuery    = `{"query":"{ viewer { username } }"}`
+)
+
+// statuses sends n GETs of the caller's Unleash PATs and returns the
+// statuses.
+func statuses(t *testing.T, url string, n int) []int {
+	t.Helper()
+	var got []int
+	for range n {
+		status, _ := get(t, url+unleashTokens, "Authorization", fixtures.UnleashToken)
+		got = append(got, status)
+	}
+	return got
+}
+
+func TestScenarios(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "conflict.yaml")
+	const scenario = `name: unleash-conflict
+rules:
+  - match: {api: unleash, method: GET}
+    times: 2
+    respond: {status: 409}
+`
+	if err := os.WriteFile(file, []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  []string
+		want []int
+	}{
+		{"none", nil, nil, []int{200, 200}},
+		{"built-in by flag", []string{"-scenario", "server-errors"}, nil, []int{500, 502, 503, 200}},
+		{"file by flag", []string{"-scenario", file}, nil, []int{409, 409, 200}},
+		{"two by flag, in order", []string{"-scenario", file, "-scenario", "auth-failures"}, nil, []int{409, 409, 401, 403, 200}},
+		{"two by env", nil, []string{"FAKESERVER_SCENARIO=auth-failures," + file}, []int{401, 403, 409, 409, 200}},
+		{"flag replaces env", []string{"-scenario", file}, []string{"FAKESERVER_SCENARIO=server-errors"}, []int{409, 409, 200}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := start(t, append([]string{"-addr", "127.0.0.1:0"}, tt.args...), tt.env)
+			if diff := cmp.Diff(tt.want, statuses(t, p.url, len(tt.want))); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	t.Parallel()
+	for name, p := range map[string]*process{
+		"flag": start(t, []string{"-addr", "127.0.0.1:0", "-admin-token", "s3cret"}, nil),
+		"env":  start(t, []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_ADMIN_TOKEN=s3cret"}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if status, body := do(t, http.MethodPost, p.url+"/_fake/reset", "", ""); status != http.StatusUnauthorized {
+				t.Errorf("reset without the token = %d %s, want 401", status, body)
+			}
+			if status, body := do(t, http.MethodPost, p.url+"/_fake/reset", "", "", "Authorization", "Bearer s3cret"); status/100 != 2 {
+				t.Errorf("reset with the token = %d %s, want 2xx", status, body)
+			}
+			if status, body := get(t, p.url+"/_fake/health"); status != http.StatusOK {
+				t.Errorf("health without the token = %d %s, want 200", status, body)
+			}
+			code, _, errOut := run(t, []string{"healthcheck", "-addr", hostPort(p.url)}, []string{"FAKESERVER_ADMIN_TOKEN=s3cret"})
+			if code != 0 {
+				t.Errorf("healthcheck: exit %d, stderr %q; want 0", code, errOut)
+			}
+		})
+	}
+}
+
+// createUnleashPAT creates an Unleash PAT and returns its decoded answer.
+func createUnleashPAT(t *testing.T, url string) map[string]any {
+	t.Helper()
+	status, body := do(t, http.MethodPost, url+unleashTokens, "application/json",
+		`{"description":"ci","expiresAt":"2099-01-01T00:00:00.000Z"}`, "Authorization", fixtures.UnleashToken)
+	if status != http.StatusCreated {
+		t.Fatalf("create Unleash PAT = %d %s, want 201", status, body)
+	}
+	var pat map[string]any
+	if err := json.Unmarshal([]byte(body), &pat); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	return pat
+}
+
+func TestSeedAndTime(t *testing.T) {
+	t.Parallel()
+	const at = "2030-01-01T00:00:00Z"
+	byFlag := start(t, []string{"-addr", "127.0.0.1:0", "-seed", "42", "-time", at}, nil)
+	byEnv := start(t, []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_SEED=42", "FAKESERVER_TIME=" + at})
+	other := start(t, []string{"-addr", "127.0.0.1:0", "-seed", "43"}, []string{"FAKESERVER_SEED=42"})
+	a, b, c := createUnleashPAT(t, byFlag.url), createUnleashPAT(t, byEnv.url), createUnleashPAT(t, other.url)
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Errorf("same seed and time by flag and by env, different PATs (-flag +env):\n%s", diff)
+	}
+	if a["secret"] == c["secret"] {
+		t.Errorf("seeds 42 and 43 gave the same secret %v", a["secret"])
+	}
+	if a["createdAt"] != "2030-01-01T00:00:00.000Z" {
+		t.Errorf("createdAt = %v, want the -time given", a["createdAt"])
+	}
+}
+
+func TestVendorSwitches(t *testing.T) {
+	t.Parallel()
+	t.Run("Unleash PATs disabled", func(t *testing.T) {
+		t.Parallel()
+		for _, p := range []*process{
+			start(t, []string{"-addr", "127.0.0.1:0", "-unleash-pats-disabled"}, nil),
+			start(t, []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_UNLEASH_PATS_DISABLED=true"}),
+		} {
+			status, body := get(t, p.url+unleashTokens, "Authorization", fixtures.UnleashToken)
+			if status != http.StatusNotFound || !strings.Contains(body, "PATs are disabled.") {
+				t.Errorf("GET = %d %s, want 404 PATs are disabled.", status, body)
+			}
+		}
+	})
+	t.Run("Cryptlex rate limit", func(t *testing.T) {
+		t.Parallel()
+		limited := start(t, []string{"-addr", "127.0.0.1:0"}, nil)
+		unlimited := start(t, []string{"-addr", "127.0.0.1:0", "-no-rate-limit"}, nil)
+		fromEnv := start(t, []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_NO_RATE_LIMIT=true"})
+		for _, tt := range []struct {
+			p    *process
+			want bool // a 429 among 51 calls
+		}{{limited, true}, {unlimited, false}, {fromEnv, false}} {
+			throttled := false
+			for range 51 {
+				status, _ := get(t, tt.p.url+cryptlexTokens, "Authorization", "Bearer "+fixtures.CryptlexToken)
+				throttled = throttled || status == http.StatusTooManyRequests
+			}
+			if throttled != tt.want {
+				t.Errorf("%s: 429 among 51 calls = %v, want %v", tt.p.url, throttled, tt.want)
+			}
+		}
+	})
+}
+
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	p := start(t, []string{"-addr", "127.0.0.1:0", "-log-format", "json"}, nil)
+	get(t, p.url+unleashTokens, "Authorization", fixtures.UnleashToken)
+	line := waitForLog(t, p, `"path":"/api/admin/user/tokens"`)
+	var entry map[string]any
+	if err := json.Unmarshal([]byte(line), &entry); err != nil {
+		t.Fatalf("log line %q: %v", line, err)
+	}
+	for _, key := range []string{"method", "path", "status", "duration"} {
+		if _, ok := entry[key]; !ok {
+			t.Errorf("log line %q lacks %q", line, key)
 		}
 	}
 }
 
-// logScaleToken is fixtures.LogScaleToken, repeated so that this test sees
-// the binary as a user does.
-const logScaleToken = "NkVQcz7R3ihhEdnktITQsvC5D2leQzDb~ZIycXAPq4iCxsHLz9YhdL7xP1V91YajCJmUPbtv2s25U"
-
-// startSlowRequest sends the headers and half the body of a LogScale
-// request, leaving it in flight, and returns the connection and the rest of
+// startSlowRequest sends the headers and part of the body of a request to
+// create an Unleash PAT, leaving it in flight, and returns the connection and the rest of
 // the body.
 func startSlowRequest(t *testing.T, p *process) (net.Conn, string) {
 	t.Helper()
-	const body = `{"query":"{ viewer { username } }"}`
+	const body = `{"description":"slow upload","expiresAt":"2099-01-01T00:00:00.000Z"}`
 	conn, err := net.Dial("tcp", hostPort(p.url))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	head := fmt.Sprintf("POST /graphql HTTP/1.1\r\nHost: fake\r\nAuthorization: Bearer %s\r\n"+
-		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", logScaleToken, len(body))
+	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: fake\r\nAuthorization: %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", unleashTokens, fixtures.UnleashToken, len(body))
 	if _, err := io.WriteString(conn, head+body[:10]); err != nil {
 		t.Fatal(err)
 	}
@@ -440,8 +637,8 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"username"`) {
-				t.Errorf("request in flight: %d %s, want 200 with the viewer's username", resp.StatusCode, body)
+			if resp.StatusCode != http.StatusCreated || !strings.Contains(string(body), `"slow upload"`) {
+				t.Errorf("request in flight: %d %s, want 201 with the new PAT", resp.StatusCode, body)
 			}
 			if code := p.wait(t, 2*time.Second); code != 0 {
 				t.Errorf("exit %d, want 0", code)

@@ -63,8 +63,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, version st
 		}
 		return ExitUsage
 	}
-	fmt.Fprintf(stdout, "fakeserver listening on %s\n", srv.URL())
-	logger.Info("fakeserver started", "url", srv.URL(), "version", version,
+	url := servedURL(srv.URL(), cfg.addr)
+	fmt.Fprintf(stdout, "fakeserver listening on %s\n", url)
+	logger.Info("fakeserver started", "url", url, "version", version,
 		"fixtures", fixturesName(cfg.fixtures), "scenarios", cfg.scenarios, "seed", cfg.seed)
 
 	<-ctx.Done()
@@ -97,7 +98,32 @@ func serverOptions(cfg config, logger *slog.Logger) []fake.Option {
 	if cfg.unleashPATsDisabled {
 		opts = append(opts, fake.WithUnleashPATsDisabled())
 	}
+	if cfg.adminToken != "" {
+		opts = append(opts, fake.WithAdminToken(cfg.adminToken))
+	}
+	for _, sc := range cfg.scenarios {
+		opts = append(opts, fake.WithScenario(sc))
+	}
 	return opts
+}
+
+// servedURL is the URL the server listens on. Go listens on all IPv4 and
+// IPv6 addresses ("[::]") when asked for 0.0.0.0; the URL keeps the host
+// that was asked for.
+func servedURL(listening, addr string) string {
+	host, port, err := net.SplitHostPort(strings.TrimPrefix(listening, "http://"))
+	want, _, _ := net.SplitHostPort(addr)
+	if err != nil || !unspecified(host) || !unspecified(want) {
+		return listening
+	}
+	return "http://" + net.JoinHostPort(want, port)
+}
+
+// unspecified reports whether host is an IP address that stands for all
+// addresses (0.0.0.0 or ::).
+func unspecified(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsUnspecified()
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {

@@ -80,7 +80,7 @@ func probeAddr(addr string) (string, error) {
 	if port == "0" {
 		return "", errors.New("port 0 names no server")
 	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+	if host == "" || unspecified(host) {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port), nil
