@@ -216,8 +216,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if ru, ok := s.script.pick(&c); ok {
 			entry.Rule = ru.Name
 			if err := wait(r, s.closing, ru.Respond.Delay); err != nil {
+				// Drop the connection: the client went away or the
+				// server is closing.
 				answered = false
-				return
+				panic(http.ErrAbortHandler)
 			}
 			if ru.Respond.Status != 0 || ru.Respond.Fault != "" {
 				entry.Fault = ru.Respond.Fault
