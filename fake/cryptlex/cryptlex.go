@@ -32,6 +32,7 @@ type API struct {
 	opts    Options
 	data    *dataSet
 	signer  *Signer
+	sign    func(*Claims) (string, error) // signer.Sign; benchmarks replace it
 	scopes  scopeSet
 	limiter *limiter
 
@@ -59,6 +60,7 @@ func New(env vendor.Env, opts Options) (*API, error) {
 		opts:    opts,
 		data:    data,
 		signer:  signer,
+		sign:    signer.Sign,
 		scopes:  newScopeSet(),
 		limiter: newLimiter(env.Now),
 		state:   data.newState(),

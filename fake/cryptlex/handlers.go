@@ -434,7 +434,7 @@ func (a *API) create(c *call) (int, any, *apiError) {
 		},
 		seq: a.state.nextSeq,
 	}
-	tok, serr := a.signer.Sign(a.claimsFor(t, u))
+	tok, serr := a.sign(a.claimsFor(t, u))
 	if serr != nil {
 		a.env.Logger.Error("sign Cryptlex token", "error", serr)
 		return 0, nil, errorf(http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError))
