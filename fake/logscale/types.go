@@ -1,0 +1,449 @@
+package logscale
+
+import (
+	"errors"
+	"slices"
+)
+
+// The resolvers below wrap stored entities, which never change once stored,
+// so their plain fields are read without the lock; fields that look up other
+// entities take the read lock.
+
+// errNotFound is LogScale's answer for an id or name that names nothing.
+var errNotFound = errors.New("Entity Not Found")
+
+// tokenResolver resolves the Token interface and its four object types.
+type tokenResolver struct {
+	api *API
+	t   *token
+}
+
+// ID resolves Token.id.
+func (r *tokenResolver) ID() string { return r.t.id }
+
+// Name resolves Token.name.
+func (r *tokenResolver) Name() string { return r.t.name }
+
+// ExpireAt resolves Token.expireAt.
+func (r *tokenResolver) ExpireAt() *Long { return longPtr(r.t.expireAt) }
+
+// CreatedAt resolves Token.createdAt.
+func (r *tokenResolver) CreatedAt() Long { return Long(r.t.createdAt) }
+
+// IPFilter resolves Token.ipFilter: the rules of the token's filter.
+func (r *tokenResolver) IPFilter() *string {
+	f := r.api.ipFilter(r.t.ipFilterID)
+	if f == nil {
+		return nil
+	}
+	return &f.filter
+}
+
+// IPFilterV2 resolves Token.ipFilterV2.
+func (r *tokenResolver) IPFilterV2() *ipFilterResolver {
+	return newIPFilterResolver(r.api.ipFilter(r.t.ipFilterID))
+}
+
+// Permissions resolves the permissions of view, system and organization tokens.
+func (r *tokenResolver) Permissions() []string {
+	if r.t.permissions == nil {
+		return []string{}
+	}
+	return r.t.permissions
+}
+
+// Views resolves ViewPermissionsToken.views: those of the token's
+// repositories and views that still exist.
+func (r *tokenResolver) Views() []*searchDomainResolver {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	out := []*searchDomainResolver{}
+	for _, id := range r.t.viewIDs {
+		if d := r.api.st.domainsByID[id]; d != nil {
+			out = append(out, &searchDomainResolver{api: r.api, d: d})
+		}
+	}
+	return out
+}
+
+// ToPersonalUserToken resolves the token as a PersonalUserToken.
+func (r *tokenResolver) ToPersonalUserToken() (*tokenResolver, bool) { return r, r.t.kind == kindPersonal }
+
+// ToViewPermissionsToken resolves the token as a ViewPermissionsToken.
+func (r *tokenResolver) ToViewPermissionsToken() (*tokenResolver, bool) { return r, r.t.kind == kindView }
+
+// ToSystemPermissionsToken resolves the token as a SystemPermissionsToken.
+func (r *tokenResolver) ToSystemPermissionsToken() (*tokenResolver, bool) {
+	return r, r.t.kind == kindSystem
+}
+
+// ToOrganizationPermissionsToken resolves the token as an OrganizationPermissionsToken.
+func (r *tokenResolver) ToOrganizationPermissionsToken() (*tokenResolver, bool) {
+	return r, r.t.kind == kindOrganization
+}
+
+// tokenPage resolves TokenQueryResultSet.
+type tokenPage struct {
+	total   int
+	results []*tokenResolver
+}
+
+// TotalResults resolves TokenQueryResultSet.totalResults.
+func (p *tokenPage) TotalResults() int32 { return int32(p.total) }
+
+// Results resolves TokenQueryResultSet.results.
+func (p *tokenPage) Results() []*tokenResolver { return p.results }
+
+// ipFilterResolver resolves IPFilter.
+type ipFilterResolver struct{ f *ipFilter }
+
+func newIPFilterResolver(f *ipFilter) *ipFilterResolver {
+	if f == nil {
+		return nil
+	}
+	return &ipFilterResolver{f: f}
+}
+
+// ID resolves IPFilter.id.
+func (r *ipFilterResolver) ID() string { return r.f.id }
+
+// Name resolves IPFilter.name.
+func (r *ipFilterResolver) Name() string { return r.f.name }
+
+// IPFilter resolves IPFilter.ipFilter.
+func (r *ipFilterResolver) IPFilter() string { return r.f.filter }
+
+// userResolver resolves User and Account.
+type userResolver struct {
+	api *API
+	u   *user
+}
+
+// ID resolves the user's id.
+func (r *userResolver) ID() string { return r.u.id }
+
+// Username resolves the user's username.
+func (r *userResolver) Username() string { return r.u.username }
+
+// DisplayName resolves User.displayName.
+func (r *userResolver) DisplayName() string {
+	if r.u.fullName != "" {
+		return r.u.fullName
+	}
+	return r.u.username
+}
+
+// IsRoot resolves the user's isRoot.
+func (r *userResolver) IsRoot() bool { return r.u.isRoot }
+
+// IsOrgRoot resolves User.isOrgRoot.
+func (r *userResolver) IsOrgRoot() bool { return r.u.isOrgRoot }
+
+// IsOrganizationRoot resolves Account.isOrganizationRoot.
+func (r *userResolver) IsOrganizationRoot() bool { return r.u.isOrgRoot }
+
+// FullName resolves the user's fullName.
+func (r *userResolver) FullName() *string { return optional(r.u.fullName) }
+
+// Email resolves the user's email.
+func (r *userResolver) Email() *string { return optional(r.u.email) }
+
+// CreatedAt resolves the user's createdAt.
+func (r *userResolver) CreatedAt() DateTime { return DateTime(r.u.createdAt) }
+
+// CurrentOrganization resolves Account.currentOrganization.
+func (r *userResolver) CurrentOrganization() *organizationResolver {
+	return r.api.organizationResolver()
+}
+
+// Token resolves Account.token: the user's personal token, if any.
+func (r *userResolver) Token() *tokenResolver {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	t := r.api.st.tokens[r.api.st.personal[r.u.id]]
+	if t == nil {
+		return nil
+	}
+	return &tokenResolver{api: r.api, t: t}
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// searchDomainResolver resolves SearchDomain, View and Repository.
+type searchDomainResolver struct {
+	api *API
+	d   *searchDomain
+}
+
+// ID resolves SearchDomain.id.
+func (r *searchDomainResolver) ID() string { return r.d.id }
+
+// Name resolves SearchDomain.name.
+func (r *searchDomainResolver) Name() RepoOrViewName { return RepoOrViewName(r.d.name) }
+
+// Description resolves SearchDomain.description.
+func (r *searchDomainResolver) Description() *string { return optional(r.d.description) }
+
+// Dashboard resolves SearchDomain.dashboard(id).
+func (r *searchDomainResolver) Dashboard(args struct{ ID string }) (*dashboardResolver, error) {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	d := r.api.st.dashboards[args.ID]
+	if d == nil || d.domainID != r.d.id {
+		return nil, errNotFound
+	}
+	return &dashboardResolver{api: r.api, d: d}, nil
+}
+
+// Dashboards resolves SearchDomain.dashboards.
+func (r *searchDomainResolver) Dashboards() []*dashboardResolver {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	cur := r.api.st.domainsByID[r.d.id]
+	if cur == nil {
+		cur = r.d
+	}
+	out := []*dashboardResolver{}
+	for _, id := range cur.dashboardIDs {
+		if d := r.api.st.dashboards[id]; d != nil {
+			out = append(out, &dashboardResolver{api: r.api, d: d})
+		}
+	}
+	return out
+}
+
+// ToView resolves the search domain as a View.
+func (r *searchDomainResolver) ToView() (*searchDomainResolver, bool) { return r, !r.d.isRepository }
+
+// ToRepository resolves the search domain as a Repository.
+func (r *searchDomainResolver) ToRepository() (*searchDomainResolver, bool) {
+	return r, r.d.isRepository
+}
+
+// dashboardResolver resolves Dashboard.
+type dashboardResolver struct {
+	api *API
+	d   *dashboard
+}
+
+// ID resolves Dashboard.id.
+func (r *dashboardResolver) ID() string { return r.d.id }
+
+// Name resolves Dashboard.name.
+func (r *dashboardResolver) Name() string { return r.d.name }
+
+// DisplayName resolves Dashboard.displayName.
+func (r *dashboardResolver) DisplayName() string { return r.d.name }
+
+// Description resolves Dashboard.description.
+func (r *dashboardResolver) Description() *string { return optional(r.d.description) }
+
+// ReadOnlyTokens resolves Dashboard.readOnlyTokens.
+func (r *dashboardResolver) ReadOnlyTokens() []*dashboardLinkResolver {
+	r.api.mu.RLock()
+	d := r.api.st.dashboards[r.d.id]
+	r.api.mu.RUnlock()
+	if d == nil {
+		d = r.d
+	}
+	out := make([]*dashboardLinkResolver, 0, len(d.links))
+	for _, l := range d.links {
+		out = append(out, &dashboardLinkResolver{api: r.api, l: l})
+	}
+	return out
+}
+
+// SearchDomain resolves Dashboard.searchDomain.
+func (r *dashboardResolver) SearchDomain() (*searchDomainResolver, error) {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	d := r.api.st.domainsByID[r.d.domainID]
+	if d == nil {
+		return nil, errNotFound
+	}
+	return &searchDomainResolver{api: r.api, d: d}, nil
+}
+
+// dashboardLinkResolver resolves DashboardLink.
+type dashboardLinkResolver struct {
+	api *API
+	l   *dashboardLink
+}
+
+// Name resolves DashboardLink.name.
+func (r *dashboardLinkResolver) Name() string { return r.l.name }
+
+// Token resolves DashboardLink.token.
+func (r *dashboardLinkResolver) Token() string { return r.l.token }
+
+// CreatedBy resolves DashboardLink.createdBy.
+func (r *dashboardLinkResolver) CreatedBy() string { return r.l.createdBy }
+
+// IPFilter resolves DashboardLink.ipFilter.
+func (r *dashboardLinkResolver) IPFilter() *ipFilterResolver {
+	return newIPFilterResolver(r.api.ipFilter(r.l.ipFilterID))
+}
+
+// QueryOwnership resolves DashboardLink.queryOwnership.
+func (r *dashboardLinkResolver) QueryOwnership() *ownershipResolver {
+	return &ownershipResolver{api: r.api, userID: r.l.ownerUser}
+}
+
+// ownershipResolver resolves QueryOwnership, UserOwnership and
+// OrganizationOwnership.
+type ownershipResolver struct {
+	api    *API
+	userID string // "" for the organization
+}
+
+// ID resolves QueryOwnership.id.
+func (r *ownershipResolver) ID() string {
+	if r.userID != "" {
+		return r.userID
+	}
+	return r.api.organizationResolver().ID()
+}
+
+// User resolves UserOwnership.user.
+func (r *ownershipResolver) User() *userResolver {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	u := r.api.st.usersByID[r.userID]
+	if u == nil {
+		return nil
+	}
+	return &userResolver{api: r.api, u: u}
+}
+
+// Organization resolves OrganizationOwnership.organization.
+func (r *ownershipResolver) Organization() *organizationResolver {
+	return r.api.organizationResolver()
+}
+
+// ToUserOwnership resolves the ownership as a UserOwnership.
+func (r *ownershipResolver) ToUserOwnership() (*ownershipResolver, bool) { return r, r.userID != "" }
+
+// ToOrganizationOwnership resolves the ownership as an OrganizationOwnership.
+func (r *ownershipResolver) ToOrganizationOwnership() (*ownershipResolver, bool) {
+	return r, r.userID == ""
+}
+
+// organizationResolver resolves Organization from a copy of the organization.
+type organizationResolver struct {
+	api *API
+	org organization
+}
+
+// ID resolves Organization.id.
+func (r *organizationResolver) ID() string { return r.org.id }
+
+// Name resolves Organization.name.
+func (r *organizationResolver) Name() string { return r.org.name }
+
+// Tokens resolves Organization.tokens: the token security policies.
+func (r *organizationResolver) Tokens() *policiesResolver {
+	return &policiesResolver{api: r.api, p: r.org.policies}
+}
+
+// policiesResolver resolves TokenSecurityPolicies.
+type policiesResolver struct {
+	api *API
+	p   policies
+}
+
+// PersonalUserTokensEnabled resolves the field of the same name.
+func (r *policiesResolver) PersonalUserTokensEnabled() bool { return r.p.personalEnabled }
+
+// PersonalUserTokensEnforceExpirationAfterMs resolves the field of the same name.
+func (r *policiesResolver) PersonalUserTokensEnforceExpirationAfterMs() *Long {
+	return longPtr(r.p.personalExpireAfter)
+}
+
+// PersonalUserTokensEnforceIPFilter resolves the field of the same name.
+func (r *policiesResolver) PersonalUserTokensEnforceIPFilter() *ipFilterResolver {
+	return newIPFilterResolver(r.api.ipFilter(r.p.personalIPFilter))
+}
+
+// ViewPermissionTokensEnabled resolves the field of the same name.
+func (r *policiesResolver) ViewPermissionTokensEnabled() bool { return r.p.viewEnabled }
+
+// ViewPermissionTokensEnforceExpirationAfterMs resolves the field of the same name.
+func (r *policiesResolver) ViewPermissionTokensEnforceExpirationAfterMs() *Long {
+	return longPtr(r.p.viewExpireAfter)
+}
+
+// ViewPermissionTokensEnforceIPFilter resolves the field of the same name.
+func (r *policiesResolver) ViewPermissionTokensEnforceIPFilter() *ipFilterResolver {
+	return newIPFilterResolver(r.api.ipFilter(r.p.viewIPFilter))
+}
+
+// ViewPermissionTokensAllowPermissionUpdates resolves the field of the same name.
+func (r *policiesResolver) ViewPermissionTokensAllowPermissionUpdates() *bool {
+	return &r.p.viewUpdates
+}
+
+// OrganizationPermissionTokensEnabled resolves the field of the same name.
+func (r *policiesResolver) OrganizationPermissionTokensEnabled() bool { return r.p.orgEnabled }
+
+// OrganizationPermissionTokensEnforceExpirationAfterMs resolves the field of the same name.
+func (r *policiesResolver) OrganizationPermissionTokensEnforceExpirationAfterMs() *Long {
+	return longPtr(r.p.orgExpireAfter)
+}
+
+// OrganizationPermissionTokensEnforceIPFilter resolves the field of the same name.
+func (r *policiesResolver) OrganizationPermissionTokensEnforceIPFilter() *ipFilterResolver {
+	return newIPFilterResolver(r.api.ipFilter(r.p.orgIPFilter))
+}
+
+// OrganizationPermissionTokensAllowPermissionUpdates resolves the field of the same name.
+func (r *policiesResolver) OrganizationPermissionTokensAllowPermissionUpdates() *bool {
+	return &r.p.orgUpdates
+}
+
+// SystemPermissionTokensEnabled resolves the field of the same name.
+func (r *policiesResolver) SystemPermissionTokensEnabled() bool { return r.p.systemEnabled }
+
+// SystemPermissionTokensEnforceExpirationAfterMs resolves the field of the same name.
+func (r *policiesResolver) SystemPermissionTokensEnforceExpirationAfterMs() *Long {
+	return longPtr(r.p.systemExpireAfter)
+}
+
+// SystemPermissionTokensEnforceIPFilter resolves the field of the same name.
+func (r *policiesResolver) SystemPermissionTokensEnforceIPFilter() *ipFilterResolver {
+	return newIPFilterResolver(r.api.ipFilter(r.p.systemIPFilter))
+}
+
+// SystemPermissionTokensAllowPermissionUpdates resolves the field of the same name.
+func (r *policiesResolver) SystemPermissionTokensAllowPermissionUpdates() *bool {
+	return &r.p.systemUpdates
+}
+
+// booleanResult resolves BooleanResultType.
+type booleanResult struct{ ok bool }
+
+// Result resolves BooleanResultType.result.
+func (b *booleanResult) Result() bool { return b.ok }
+
+// createOutput resolves the Create*TokenV2Output types.
+type createOutput struct {
+	str string
+	t   *tokenResolver
+}
+
+// Token resolves the token string.
+func (o *createOutput) Token() string { return o.str }
+
+// TokenMetadata resolves the token's details.
+func (o *createOutput) TokenMetadata() *tokenResolver { return o.t }
+
+// sortedCopy returns the elements of s sorted and without duplicates.
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
