@@ -453,7 +453,9 @@ func (root) UpdateTokenSecurityPolicies(ctx context.Context, args struct{ Input 
 }
 
 // CreateIPFilter resolves Mutation.createIPFilter.
-func (root) CreateIPFilter(ctx context.Context, args struct{ Input struct{ Name, IPFilter string } }) (*ipFilterResolver, error) {
+func (root) CreateIPFilter(ctx context.Context, args struct {
+	Input struct{ Name, IPFilter string }
+}) (*ipFilterResolver, error) {
 	a := callFrom(ctx).api
 	name := strings.TrimSpace(args.Input.Name)
 	if name == "" {

@@ -67,10 +67,14 @@ func (r *tokenResolver) Views() []*searchDomainResolver {
 }
 
 // ToPersonalUserToken resolves the token as a PersonalUserToken.
-func (r *tokenResolver) ToPersonalUserToken() (*tokenResolver, bool) { return r, r.t.kind == kindPersonal }
+func (r *tokenResolver) ToPersonalUserToken() (*tokenResolver, bool) {
+	return r, r.t.kind == kindPersonal
+}
 
 // ToViewPermissionsToken resolves the token as a ViewPermissionsToken.
-func (r *tokenResolver) ToViewPermissionsToken() (*tokenResolver, bool) { return r, r.t.kind == kindView }
+func (r *tokenResolver) ToViewPermissionsToken() (*tokenResolver, bool) {
+	return r, r.t.kind == kindView
+}
 
 // ToSystemPermissionsToken resolves the token as a SystemPermissionsToken.
 func (r *tokenResolver) ToSystemPermissionsToken() (*tokenResolver, bool) {
