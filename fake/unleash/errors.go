@@ -96,7 +96,8 @@ func (a *API) pathNotFound(r *http.Request) *apiError {
 	return a.middlewareError("NotFoundError", fmt.Sprintf("The path you were looking for (%s) is not available.", r.URL.Path))
 }
 
-// writeJSON answers with status and v as JSON, keeping headers already set.
+// writeJSON answers with status and v as JSON, keeping headers already set
+// (a Content-Type among them).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -104,7 +105,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		panic(fmt.Sprintf("unleash: encode response: %v", err))
 	}
 	h := w.Header()
-	h.Set("Content-Type", contentTypeJSON)
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", contentTypeJSON)
+	}
 	h.Set("Content-Length", fmt.Sprint(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
