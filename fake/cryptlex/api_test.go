@@ -3,8 +3,6 @@ package cryptlex_test
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -221,11 +219,7 @@ func jsonComparer() cmp.Option {
 
 func mustOtherSigner(t *testing.T) *cryptlex.Signer {
 	t.Helper()
-	pem, err := os.ReadFile(filepath.Join("..", "..", "testdata", "cryptlex", "other-signing-key.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := cryptlex.NewSigner(pem)
+	s, err := cryptlex.NewSigner(readTestdata(t, "other-signing-key.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -399,16 +399,6 @@ func (a *API) parseCreate(body []byte, now time.Time) (createRequest, *apiError)
 	return req, nil
 }
 
-// nameTaken reports whether user has another live token named name.
-func (a *API) nameTaken(userID, name, except string, now time.Time) bool {
-	for _, t := range a.state.tokens {
-		if t.ID != except && t.UserID == userID && t.Name == name && t.live(now) {
-			return true
-		}
-	}
-	return false
-}
-
 func conflict() *apiError {
 	return errorf(http.StatusConflict, "A personal access token with this name already exists.")
 }
@@ -423,7 +413,7 @@ func (a *API) create(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if !req.revoked && a.nameTaken(c.caller.UserID, req.name, "", c.now) {
+	if !req.revoked && a.state.nameTaken(c.caller.UserID, req.name, "", c.now) {
 		return 0, nil, conflict()
 	}
 	u := a.data.users[c.caller.UserID]
@@ -432,15 +422,13 @@ func (a *API) create(c *call) (int, any, *apiError) {
 			ID: a.env.Random.UUID(), CreatedAt: c.now, UpdatedAt: c.now, Name: req.name,
 			ExpiresAt: req.expiresAt, Revoked: req.revoked, Scopes: req.scopes, UserID: u.ID,
 		},
-		seq: a.state.nextSeq,
 	}
 	tok, serr := a.sign(a.claimsFor(t, u))
 	if serr != nil {
 		a.env.Logger.Error("sign Cryptlex token", "error", serr)
 		return 0, nil, errorf(http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError))
 	}
-	a.state.nextSeq++
-	a.state.tokens[t.ID] = t
+	a.state.add(t)
 	return http.StatusCreated, accessToken{AccessToken: tok}, nil
 }
 
@@ -479,7 +467,7 @@ func (a *API) patch(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if t.Revoked && !revoked && a.nameTaken(t.UserID, t.Name, t.ID, c.now) {
+	if t.Revoked && !revoked && a.state.nameTaken(t.UserID, t.Name, t.ID, c.now) {
 		return 0, nil, conflict()
 	}
 	if t.Revoked != revoked {
@@ -493,6 +481,6 @@ func (a *API) delete(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	delete(a.state.tokens, t.ID)
+	a.state.remove(t)
 	return http.StatusNoContent, nil, nil
 }

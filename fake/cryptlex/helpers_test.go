@@ -186,13 +186,20 @@ func parseClaims(t *testing.T, tok string) map[string]any {
 	return claims
 }
 
-// testdata reads a file of testdata/cryptlex.
-func testdata(t *testing.T, name string, v any) {
+// readTestdata returns a file of testdata/cryptlex.
+func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "cryptlex", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// testdata decodes a JSON file of testdata/cryptlex into v.
+func testdata(t *testing.T, name string, v any) {
+	t.Helper()
+	b := readTestdata(t, name)
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}

@@ -41,17 +41,53 @@ type pat struct {
 // are fixed by the fixtures.
 type state struct {
 	tokens  map[string]*pat
+	byName  map[nameKey]map[string]*pat // tokens by user and name
 	nextSeq uint64
 }
 
+// nameKey is a user's token name.
+type nameKey struct{ userID, name string }
+
 func (d *dataSet) newState() *state {
-	s := &state{tokens: make(map[string]*pat, len(d.tokens))}
+	s := &state{tokens: make(map[string]*pat, len(d.tokens)), byName: make(map[nameKey]map[string]*pat)}
 	for _, t := range d.tokens {
 		t.Scopes = slices.Clone(t.Scopes)
-		s.tokens[t.ID] = &pat{fixturedToken: t, seq: s.nextSeq}
-		s.nextSeq++
+		s.add(&pat{fixturedToken: t})
 	}
 	return s
+}
+
+// add stores t as the newest token.
+func (s *state) add(t *pat) {
+	t.seq = s.nextSeq
+	s.nextSeq++
+	s.tokens[t.ID] = t
+	k := nameKey{t.UserID, t.Name}
+	if s.byName[k] == nil {
+		s.byName[k] = make(map[string]*pat)
+	}
+	s.byName[k][t.ID] = t
+}
+
+// remove deletes t.
+func (s *state) remove(t *pat) {
+	delete(s.tokens, t.ID)
+	k := nameKey{t.UserID, t.Name}
+	delete(s.byName[k], t.ID)
+	if len(s.byName[k]) == 0 {
+		delete(s.byName, k)
+	}
+}
+
+// nameTaken reports whether the user has a live token named name other than
+// the token except.
+func (s *state) nameTaken(userID, name, except string, now time.Time) bool {
+	for id, t := range s.byName[nameKey{userID, name}] {
+		if id != except && t.live(now) {
+			return true
+		}
+	}
+	return false
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
