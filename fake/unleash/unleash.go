@@ -10,6 +10,7 @@ package unleash
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -146,13 +147,26 @@ func (a *API) serveCollection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch r.Method {
-	case http.MethodGet:
+	case http.MethodGet, http.MethodHead:
 		a.list(w, c)
 	case http.MethodPost:
 		a.create(w, r, c, body)
+	case http.MethodOptions:
+		writeAllow(w, "GET,HEAD,POST")
 	default:
 		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
 	}
+}
+
+// writeAllow answers OPTIONS as Express's router does for a path it routes:
+// the methods in an Allow header and as an HTML body.
+func writeAllow(w http.ResponseWriter, methods string) {
+	h := w.Header()
+	h.Set("Allow", methods)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(methods)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(methods))
 }
 
 func (a *API) serveItem(w http.ResponseWriter, r *http.Request) {
@@ -166,11 +180,14 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, aerr)
 		return
 	}
-	if r.Method != http.MethodDelete {
+	switch r.Method {
+	case http.MethodDelete:
+		a.delete(w, c, mux.Vars(r)["id"])
+	case http.MethodOptions:
+		writeAllow(w, "DELETE")
+	default:
 		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
-		return
 	}
-	a.delete(w, c, mux.Vars(r)["id"])
 }
 
 func (a *API) disabled() bool { return a.opts.PATsDisabled || a.st.disabled }

@@ -155,6 +155,25 @@ func TestListShowsOwnPATsWithoutSecrets(t *testing.T) {
 	}
 }
 
+func TestHeadAndOptions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	head := e.do(t, request{method: http.MethodHead, path: tokensPath, auth: fixtures.UnleashToken})
+	if head.status != http.StatusOK || len(head.body) != 0 || head.header.Get("Content-Type") != jsonContentType {
+		t.Errorf("HEAD: status %d, content type %q, body %q", head.status, head.header.Get("Content-Type"), head.body)
+	}
+	for path, allow := range map[string]string{tokensPath: "GET,HEAD,POST", tokensPath + "/1": "DELETE"} {
+		r := e.do(t, request{method: http.MethodOptions, path: path, auth: fixtures.UnleashToken})
+		if r.status != http.StatusOK || r.header.Get("Allow") != allow || string(r.body) != allow {
+			t.Errorf("OPTIONS %s: status %d, Allow %q, body %q; want 200 and %q", path, r.status, r.header.Get("Allow"), r.body, allow)
+		}
+	}
+	r := e.do(t, request{method: http.MethodOptions, path: tokensPath})
+	if r.status != http.StatusUnauthorized {
+		t.Errorf("OPTIONS without a token: status %d, want 401", r.status)
+	}
+}
+
 func TestCreate(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
