@@ -121,7 +121,11 @@ func parseScenario(data []byte) (Scenario, error) {
 	}
 	top, err := fields(doc, "name", "description", "rules")
 	if err != nil {
-		return Scenario{}, err
+		var u *unknownFieldError
+		if errors.As(err, &u) {
+			return Scenario{}, fmt.Errorf("%s: %w", u.key, err)
+		}
+		return Scenario{}, fmt.Errorf("top level: %w", err)
 	}
 	var sc Scenario
 	if sc.Name, err = str(top, "name"); err != nil {
@@ -177,17 +181,22 @@ func parseRule(raw any) (Rule, error) {
 	fail := func(field string, err error) (Rule, error) {
 		return Rule{}, &RuleError{Name: r.Name, Field: field, Problem: err.Error()}
 	}
-	m, err := fields(raw, "name", "match", "after", "times", "respond")
-	if err != nil {
-		return fail("rule", err)
+	m, ferr := fields(raw, "name", "match", "after", "times", "respond")
+	if m == nil {
+		return fail(fieldPath("", ferr), ferr)
 	}
-	if r.Name, err = str(m, "name"); err != nil {
+	name, err := str(m, "name")
+	if err != nil {
 		return fail("name", err)
+	}
+	r.Name = name
+	if ferr != nil {
+		return fail(fieldPath("", ferr), ferr)
 	}
 	if v, ok := m["match"]; ok && v != nil {
 		mm, err := fields(v, "api", "operation", "method", "path")
 		if err != nil {
-			return fail("match", err)
+			return fail(fieldPath("match", err), err)
 		}
 		for key, dst := range map[string]*string{"api": &r.Match.API, "operation": &r.Match.Operation, "method": &r.Match.Method, "path": &r.Match.Path} {
 			if *dst, err = str(mm, key); err != nil {
@@ -212,7 +221,7 @@ func parseRule(raw any) (Rule, error) {
 	}
 	rm, err := fields(rv, "status", "headers", "body", "delay", "fault")
 	if err != nil {
-		return fail("respond", err)
+		return fail(fieldPath("respond", err), err)
 	}
 	resp := &r.Respond
 	if resp.Status, err = integer(rm, "status"); err != nil {
@@ -269,7 +278,8 @@ func parseRule(raw any) (Rule, error) {
 }
 
 // fields checks that v is a mapping with string keys among allowed (any key
-// when allowed is empty) and returns it.
+// when allowed is empty) and returns it. With an unknown key, it returns the
+// mapping and an *unknownFieldError.
 func fields(v any, allowed ...string) (map[string]any, error) {
 	var m map[string]any
 	switch x := v.(type) {
@@ -296,10 +306,36 @@ func fields(v any, allowed ...string) (map[string]any, error) {
 		}
 		if len(unknown) > 0 {
 			sort.Strings(unknown)
-			return nil, fmt.Errorf("unknown field %q (known: %s)", unknown[0], strings.Join(allowed, ", "))
+			return m, &unknownFieldError{key: unknown[0], known: allowed}
 		}
 	}
 	return m, nil
+}
+
+// unknownFieldError is a mapping key the format does not have.
+type unknownFieldError struct {
+	key   string
+	known []string
+}
+
+func (e *unknownFieldError) Error() string {
+	return fmt.Sprintf("unknown field (known: %s)", strings.Join(e.known, ", "))
+}
+
+// fieldPath is the field an error of fields is about: the unknown key
+// under prefix, or prefix itself.
+func fieldPath(prefix string, err error) string {
+	var u *unknownFieldError
+	if errors.As(err, &u) {
+		if prefix == "" {
+			return u.key
+		}
+		return prefix + "." + u.key
+	}
+	if prefix == "" {
+		return "rule"
+	}
+	return prefix
 }
 
 func str(m map[string]any, key string) (string, error) {
