@@ -110,8 +110,8 @@ func TestErrors(t *testing.T) {
 	const missing = cryptlex.PathPrefix + "/11111111-2222-4333-8444-555555555555"
 	const invalid = "Access token is invalid."
 	tests := []errorCase{
-		{name: "no token", method: "GET", path: cryptlex.PathPrefix, status: 401, message: "Access token is missing."},
-		{name: "not bearer", method: "GET", path: cryptlex.PathPrefix, token: "-", status: 401, message: invalid},
+		{name: "no token", method: "GET", path: cryptlex.PathPrefix, status: 401, message: "Access token is missing.", header: http.Header{"Www-Authenticate": {"Bearer"}}},
+		{name: "token not a JWT", method: "GET", path: cryptlex.PathPrefix, token: "-", status: 401, message: invalid, header: http.Header{"Www-Authenticate": {`Bearer error="invalid_token"`}}},
 		{name: "garbage token", method: "GET", path: cryptlex.PathPrefix, token: "not.a.jwt", status: 401, message: invalid},
 		{name: "other key", method: "POST", path: cryptlex.PathPrefix, token: otherSigned, body: `{"name":"x","scopes":["user:read"]}`, status: 401, message: invalid},
 		{name: "wrong audience", method: "GET", path: cryptlex.PathPrefix, token: sign(t, wrongAud), status: 401, message: invalid},
@@ -317,6 +317,9 @@ func checkUnauthorized(t *testing.T, srv *fake.Server, tok, message string) {
 	res.decode(t, &body)
 	if body["message"] != message || body["code"] != "Unauthorized" {
 		t.Errorf("body = %v, want message %q", body, message)
+	}
+	if got := res.header.Get("WWW-Authenticate"); got != `Bearer error="invalid_token"` {
+		t.Errorf("WWW-Authenticate = %q", got)
 	}
 }
 

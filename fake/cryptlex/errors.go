@@ -74,8 +74,8 @@ func errorCode(status int) string {
 
 // WriteError answers r with status the way Cryptlex does: a JSON body
 // {"message", "code"}, the X-Rate-Limit-* headers of the caller's current
-// window (without counting the request), and on 429 a Retry-After. Headers
-// already set on w are kept.
+// window (without counting the request), on 429 a Retry-After and on 401 a
+// WWW-Authenticate bearer challenge. Headers already set on w are kept.
 func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
 	a.writeError(w, r, errorf(status, defaultMessage(status)))
 }
@@ -90,6 +90,13 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		if e.status == http.StatusTooManyRequests {
 			setDefault(h, "Retry-After", retryAfter(s, a.env.Now()))
 		}
+	}
+	if e.status == http.StatusUnauthorized {
+		challenge := `Bearer error="invalid_token"`
+		if r.Header.Get("Authorization") == "" {
+			challenge = "Bearer"
+		}
+		setDefault(h, "WWW-Authenticate", challenge)
 	}
 	writeJSON(w, e.status, errorBody{Message: e.message, Code: errorCode(e.status)})
 }
