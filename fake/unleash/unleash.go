@@ -54,12 +54,14 @@ func New(env vendor.Env, opts Options) (*API, error) {
 	return &API{env: env, opts: opts, st: st}, nil
 }
 
-// Register adds the API's routes to r: every method on PathPrefix (with or
-// without a trailing slash) and on PathPrefix/{id}.
+// Register adds the API's routes to r: every method on PathPrefix and on
+// PathPrefix/{id}, each with or without a trailing slash (Express routes
+// both).
 func (a *API) Register(r *mux.Router) {
 	r.HandleFunc(PathPrefix, a.serveCollection)
 	r.HandleFunc(PathPrefix+"/", a.serveCollection)
 	r.HandleFunc(PathPrefix+"/{id}", a.serveItem)
+	r.HandleFunc(PathPrefix+"/{id}/", a.serveItem)
 }
 
 // Reset puts the state back to the fixtures.

@@ -259,6 +259,14 @@ func TestDelete(t *testing.T) {
 	}
 	again := e.do(t, request{method: http.MethodDelete, path: tokensPath + "/2", auth: fixtures.UnleashToken})
 	checkError(t, again, http.StatusNotFound, false, unleashError("NotFoundError", "No PAT found."))
+
+	// A PAT may delete itself; a trailing slash routes the same.
+	self := e.do(t, request{method: http.MethodDelete, path: tokensPath + "/1/", auth: fixtures.UnleashToken})
+	if self.status != http.StatusOK {
+		t.Errorf("DELETE /1/: status %d, want 200", self.status)
+	}
+	gone := e.do(t, request{method: http.MethodGet, path: tokensPath, auth: fixtures.UnleashToken})
+	checkError(t, gone, http.StatusUnauthorized, true, unleashError("UnauthorizedError", "You must log in to use Unleash."))
 }
 
 func TestDeleteOthersPATDeletesNothing(t *testing.T) {
