@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"regexp"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -90,7 +89,23 @@ func (s *state) nameTaken(userID, name, except string, now time.Time) bool {
 	return false
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// isUUID reports whether s is a UUID in its canonical text form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F'):
+			return false
+		}
+	}
+	return true
+}
 
 // loadDataSet reads cryptlex.json from fsys. A missing file gives an empty
 // data set.
@@ -123,7 +138,7 @@ func (d *dataSet) decode(raw []byte) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errors.New("decode: data after the top-level object")
 	}
-	if !uuidPattern.MatchString(f.TenantID) {
+	if !isUUID(f.TenantID) {
 		return fmt.Errorf("tenantId %q is not a UUID", f.TenantID)
 	}
 	d.tenantID = f.TenantID
@@ -188,7 +203,7 @@ func (d *dataSet) decode(raw []byte) error {
 }
 
 func checkID[T any](list string, i int, id string, seen map[string]*T) error {
-	if !uuidPattern.MatchString(id) {
+	if !isUUID(id) {
 		return fmt.Errorf("%s[%d]: id %q is not a UUID", list, i, id)
 	}
 	if seen[id] != nil {
