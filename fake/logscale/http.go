@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
 )
@@ -94,9 +96,16 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
 	res := schema.Exec(ctx, *req.Query, opName, req.Variables)
+	var doc *ast.QueryDocument
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
 			e.Message = sangriaStyle(e.Message)
+		}
+		if len(e.Locations) == 0 && len(e.Path) > 0 {
+			if doc == nil {
+				doc, _ = parser.ParseQuery(&ast.Source{Input: *req.Query})
+			}
+			e.Locations = fieldLocation(doc, opName, e.Path)
 		}
 	}
 	var buf bytes.Buffer
@@ -111,9 +120,73 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
-// sangriaStyle quotes names in a validation message the way Sangria, the
-// GraphQL library LogScale uses, does: 'name' rather than "name".
-func sangriaStyle(msg string) string { return strings.ReplaceAll(msg, `"`, `'`) }
+// sangriaPhrases rewrite graphql-go's validation wording into Sangria's.
+var sangriaPhrases = strings.NewReplacer(
+	`"`, `'`,
+	" is required, but it was not provided.", " is required but not provided.",
+)
+
+// sangriaStyle words a validation message the way Sangria, the GraphQL
+// library LogScale uses, does: 'name' rather than "name", and its phrasing
+// where it differs from graphql-go's.
+func sangriaStyle(msg string) string { return sangriaPhrases.Replace(msg) }
+
+// fieldLocation returns where in the query the field at path (response keys
+// and list indexes) is selected, or nil if it cannot be found.
+func fieldLocation(doc *ast.QueryDocument, opName string, path []any) []gqlerrors.Location {
+	if doc == nil {
+		return nil
+	}
+	op := selectOperation(doc, opName)
+	if op == nil {
+		return nil
+	}
+	set := op.SelectionSet
+	var field *ast.Field
+	for _, p := range path {
+		key, ok := p.(string)
+		if !ok {
+			continue // a list index
+		}
+		field = findField(doc, set, key, map[string]bool{})
+		if field == nil {
+			return nil
+		}
+		set = field.SelectionSet
+	}
+	if field == nil || field.Position == nil {
+		return nil
+	}
+	return []gqlerrors.Location{{Line: field.Position.Line, Column: field.Position.Column}}
+}
+
+// findField finds the field with response key key in set, looking into
+// fragments.
+func findField(doc *ast.QueryDocument, set ast.SelectionSet, key string, seen map[string]bool) *ast.Field {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias == key || (s.Alias == "" && s.Name == key) {
+				return s
+			}
+		case *ast.InlineFragment:
+			if f := findField(doc, s.SelectionSet, key, seen); f != nil {
+				return f
+			}
+		case *ast.FragmentSpread:
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if def := doc.Fragments.ForName(s.Name); def != nil {
+				if f := findField(doc, def.SelectionSet, key, seen); f != nil {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // authenticate finds the caller of r. It returns 401 for a missing, unknown
 // or expired token and 403 for a token whose IP filter refuses the caller's
