@@ -18,6 +18,8 @@ const (
 	msgRateLimit    = "We're currently receiving too much traffic. Please try again later."
 	msgTooLarge     = "request entity too large"
 
+	msgUndefinedUser = `Undefined binding(s) detected when compiling DEL. Undefined column(s): [user_id] query: delete from "personal_access_tokens" where "id" = ? and "user_id" = ?`
+
 	msgBadDataPrefix  = "Request validation failed: your request body or params contain invalid data"
 	msgSchemaInvalid  = msgBadDataPrefix + ". Refer to the `details` list for more information."
 	msgEmptyDesc      = "PAT description cannot be empty."

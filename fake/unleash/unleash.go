@@ -271,7 +271,8 @@ func (a *API) newSecret() string {
 }
 
 // delete answers DELETE /{id}: 404 for an id no PAT has, 200 otherwise,
-// deleting the PAT only when it is the caller's.
+// deleting the PAT only when it is the caller's. The admin API token, which
+// is no user, gets the 500 Unleash answers it with.
 func (a *API) delete(w http.ResponseWriter, c caller, rawID string) {
 	id, d := parseID(rawID)
 	if d != nil {
@@ -281,6 +282,13 @@ func (a *API) delete(w http.ResponseWriter, c caller, rawID string) {
 	p := a.st.pats[int(id)]
 	if int64(int(id)) != id || p == nil {
 		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgNoPAT))
+		return
+	}
+	if c.userID == 0 {
+		// Unleash passes the admin API token's missing user id to its
+		// database query builder, which refuses the undefined binding; the
+		// error reaches the client as an UnknownError.
+		writeJSON(w, http.StatusInternalServerError, handlerError("UnknownError", msgUndefinedUser))
 		return
 	}
 	if p.userID == c.userID {
