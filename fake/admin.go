@@ -30,17 +30,16 @@ func (s *Server) adminHandler() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
 	})
-	a := r.PathPrefix("/_fake").Subrouter()
-	a.HandleFunc("/health", s.adminHealth).Methods(http.MethodGet, http.MethodHead)
-	a.HandleFunc("/reset", s.adminReset).Methods(http.MethodPost)
-	a.HandleFunc("/scenarios", s.adminScenarios).Methods(http.MethodGet)
-	a.HandleFunc("/scenarios", s.adminUploadScenario).Methods(http.MethodPost)
-	a.HandleFunc("/scenarios", s.adminClearScenarios).Methods(http.MethodDelete)
-	a.HandleFunc("/scenarios/{name}", s.adminActivateScenario).Methods(http.MethodPut)
-	a.HandleFunc("/requests", s.adminRequests).Methods(http.MethodGet)
-	a.HandleFunc("/requests", s.adminClearRequests).Methods(http.MethodDelete)
-	a.HandleFunc("/clock", s.adminClock).Methods(http.MethodGet)
-	a.HandleFunc("/clock", s.adminSetClock).Methods(http.MethodPost)
+	r.HandleFunc("/_fake/health", s.adminHealth).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/_fake/reset", s.adminReset).Methods(http.MethodPost)
+	r.HandleFunc("/_fake/scenarios", s.adminScenarios).Methods(http.MethodGet)
+	r.HandleFunc("/_fake/scenarios", s.adminUploadScenario).Methods(http.MethodPost)
+	r.HandleFunc("/_fake/scenarios", s.adminClearScenarios).Methods(http.MethodDelete)
+	r.HandleFunc("/_fake/scenarios/{name}", s.adminActivateScenario).Methods(http.MethodPut)
+	r.HandleFunc("/_fake/requests", s.adminRequests).Methods(http.MethodGet)
+	r.HandleFunc("/_fake/requests", s.adminClearRequests).Methods(http.MethodDelete)
+	r.HandleFunc("/_fake/clock", s.adminClock).Methods(http.MethodGet)
+	r.HandleFunc("/_fake/clock", s.adminSetClock).Methods(http.MethodPost)
 	if s.cfg.adminToken == "" {
 		return r
 	}

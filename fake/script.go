@@ -443,38 +443,30 @@ func wait(r *http.Request, closing <-chan struct{}, d time.Duration) error {
 	}
 }
 
-// answer writes the scripted response of ru to w. It reports the fault it
-// caused, if any; a panic with http.ErrAbortHandler ends a connection that
-// cannot be hijacked.
-func answer(w http.ResponseWriter, r *http.Request, ru *rule, api vendor.API) Fault {
+// answer writes the scripted response of ru, other than a reset or close,
+// to w.
+func answer(w *bufferWriter, r *http.Request, ru *rule, api vendor.API) {
 	resp := &ru.Respond
-	switch resp.Fault {
-	case FaultReset, FaultClose:
-		breakConn(w, r, resp.Fault)
-		return resp.Fault
-	}
 	status := resp.Status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	h := w.Header()
-	var body []byte
+	h := w.header
+	for k, v := range resp.Headers {
+		h.Set(k, v)
+	}
 	if status >= 400 && api != nil {
-		buf := newBufferWriter()
-		for k, v := range resp.Headers {
-			buf.header.Set(k, v)
-		}
-		api.WriteError(buf, r, status)
-		for k, v := range buf.header {
-			h[k] = v
-		}
-		body = buf.body.Bytes()
+		api.WriteError(w, r, status)
+	}
+	if resp.Body != nil || w.status == 0 {
+		w.body.Reset()
+		w.status = status
+		h.Del("Content-Length")
 	}
 	if resp.Body != nil {
-		body = resp.Body
-		h.Del("Content-Length")
+		w.body.Write(resp.Body)
 		if !hasHeader(resp.Headers, "Content-Type") {
-			if isJSON(body) {
+			if isJSON(resp.Body) {
 				h.Set("Content-Type", "application/json")
 			} else {
 				h.Set("Content-Type", "text/plain; charset=utf-8")
@@ -488,29 +480,12 @@ func answer(w http.ResponseWriter, r *http.Request, ru *rule, api vendor.API) Fa
 		h.Set("Retry-After", DefaultRetryAfter)
 	}
 	h.Set(RuleHeader, ru.Name)
-	if resp.Fault == FaultMalformed {
-		if len(body) == 0 {
-			body = []byte("{}")
-			if h.Get("Content-Type") == "" {
-				h.Set("Content-Type", "application/json")
-			}
+	if resp.Fault == FaultMalformed && w.body.Len() == 0 {
+		w.body.WriteString("{}")
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/json")
 		}
-		h.Set("Content-Length", strconv.Itoa(len(body)))
-		h.Set("Connection", "close")
-		w.WriteHeader(status)
-		_, _ = w.Write(body[:len(body)/2])
-		// net/http closes a connection whose body fell short of its
-		// Content-Length.
-		return FaultMalformed
 	}
-	if h.Get("Content-Length") != "" {
-		h.Set("Content-Length", strconv.Itoa(len(body)))
-	}
-	w.WriteHeader(status)
-	if len(body) > 0 {
-		_, _ = w.Write(body)
-	}
-	return ""
 }
 
 // breakConn ends the connection under w without a response.
@@ -555,7 +530,8 @@ func isJSON(b []byte) bool {
 	return len(b) > 0 && (b[0] == '{' || b[0] == '[') && json.Valid(b)
 }
 
-// bufferWriter is an http.ResponseWriter that keeps what is written.
+// bufferWriter is an http.ResponseWriter that keeps what is written, to
+// send it later.
 type bufferWriter struct {
 	header http.Header
 	status int
@@ -565,16 +541,40 @@ type bufferWriter struct {
 func newBufferWriter() *bufferWriter { return &bufferWriter{header: http.Header{}} }
 
 func (b *bufferWriter) Header() http.Header { return b.header }
+
 func (b *bufferWriter) WriteHeader(status int) {
 	if b.status == 0 {
 		b.status = status
 	}
 }
+
 func (b *bufferWriter) Write(p []byte) (int, error) {
 	if b.status == 0 {
 		b.status = http.StatusOK
 	}
 	return b.body.Write(p)
+}
+
+// send writes the kept response to w. With truncate, it announces the
+// whole body in Content-Length but sends only half of it: net/http then
+// closes the connection, as the body fell short.
+func (b *bufferWriter) send(w http.ResponseWriter, truncate bool) {
+	h := w.Header()
+	for k, v := range b.header {
+		h[k] = v
+	}
+	body := b.body.Bytes()
+	if h.Get("Content-Length") != "" || truncate {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	if truncate {
+		h.Set("Connection", "close")
+		body = body[:len(body)/2]
+	}
+	w.WriteHeader(b.status)
+	if len(body) > 0 {
+		_, _ = w.Write(body)
+	}
 }
 
 // apiOf names the API a request path belongs to, or "" for none.

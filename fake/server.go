@@ -188,11 +188,13 @@ func (s *Server) loadStartup() error {
 }
 
 // serveHTTP is the server's handler: admin API, or journal -> script ->
-// vendor handler.
+// vendor handler. Vendor and scripted answers are buffered and journaled
+// before they are sent, so a client that has an answer finds its request
+// in the journal.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	sw := &statusWriter{ResponseWriter: w}
-	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
+	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		sw := &statusWriter{ResponseWriter: w}
 		s.admin.ServeHTTP(sw, r)
 		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
 		return
@@ -202,34 +204,41 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		c.ops = peekOperations(r)
 	}
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
-	answered := true
-	defer func() {
-		entry.Status = sw.status
-		if entry.Status == 0 && answered && entry.Fault == "" {
-			entry.Status = http.StatusOK
-		}
-		entry.Duration = time.Since(start)
+	record := func(status int, fault Fault) {
+		entry.Status, entry.Fault, entry.Duration = status, fault, time.Since(start)
 		s.journal.add(entry)
 		s.logRequest(r, &entry)
-	}()
+	}
+	out := newBufferWriter()
 	if c.api != "" {
 		if ru, ok := s.script.pick(&c); ok {
 			entry.Rule = ru.Name
 			if err := wait(r, s.closing, ru.Respond.Delay); err != nil {
 				// Drop the connection: the client went away or the
 				// server is closing.
-				answered = false
+				record(0, "")
 				panic(http.ErrAbortHandler)
 			}
-			if ru.Respond.Status != 0 || ru.Respond.Fault != "" {
-				entry.Fault = ru.Respond.Fault
-				answer(sw, r, ru, s.byName[c.api])
+			switch f := ru.Respond.Fault; {
+			case f == FaultReset || f == FaultClose:
+				record(0, f)
+				breakConn(w, r, f)
+				return
+			case f == FaultMalformed || ru.Respond.Status != 0:
+				answer(out, r, ru, s.byName[c.api])
+				record(out.status, f)
+				out.send(w, f == FaultMalformed)
 				return
 			}
-			sw.Header().Set(RuleHeader, ru.Name)
+			out.header.Set(RuleHeader, ru.Name)
 		}
 	}
-	s.router.ServeHTTP(sw, r)
+	s.router.ServeHTTP(out, r)
+	if out.status == 0 {
+		out.status = http.StatusOK
+	}
+	record(out.status, "")
+	out.send(w, false)
 }
 
 // peekOperations reads the GraphQL operations of r's body and leaves the
