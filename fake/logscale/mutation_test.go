@@ -302,11 +302,11 @@ func TestPolicyAndFilterMutations(t *testing.T) {
 				personalUserTokensEnabled: false, personalUserTokensEnforceExpirationAfterMs: 3600000, personalUserTokensEnforceIpFilterId: "` + loopFilterID + `",
 				viewPermissionTokensEnabled: true, viewPermissionTokensAllowPermissionUpdates: true,
 				organizationPermissionTokensEnabled: true, organizationPermissionTokensAllowPermissionUpdates: false }) {
-				id tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs personalUserTokensEnforceIpFilter { name }
-				viewPermissionTokensAllowPermissionUpdates systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates } } }`,
-			want: `{"data":{"updateTokenSecurityPolicies":{"id":"SINGLE_ORGANIZATION_ID","tokens":{"personalUserTokensEnabled":false,
+				id configs { tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs personalUserTokensEnforceIpFilter { name }
+				viewPermissionTokensAllowPermissionUpdates systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates } } } }`,
+			want: `{"data":{"updateTokenSecurityPolicies":{"id":"SINGLE_ORGANIZATION_ID","configs":{"tokens":{"personalUserTokensEnabled":false,
 				"personalUserTokensEnforceExpirationAfterMs":3600000,"personalUserTokensEnforceIpFilter":{"name":"loopback"},
-				"viewPermissionTokensAllowPermissionUpdates":true,"systemPermissionTokensEnabled":true,"systemPermissionTokensAllowPermissionUpdates":false}}}}`,
+				"viewPermissionTokensAllowPermissionUpdates":true,"systemPermissionTokensEnabled":true,"systemPermissionTokensAllowPermissionUpdates":false}}}}}`,
 			check: func(t *testing.T, c *caseEnv, _ response) {
 				res := c.run(fixtures.LogScaleToken, `mutation { createPersonalUserToken(input: {}) }`, nil)
 				wantError(t, res, "Personal user tokens are disabled by the organization's token security policies.")

@@ -13,10 +13,10 @@ const snapshotQuery = `{
     ... on SystemPermissionsToken { permissions }
     ... on OrganizationPermissionsToken { permissions } } }
   ipFilters { id name ipFilter }
-  organization { tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs
+  organization { configs { tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs
     viewPermissionTokensEnabled viewPermissionTokensAllowPermissionUpdates
     organizationPermissionTokensEnabled organizationPermissionTokensAllowPermissionUpdates
-    systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates } }
+    systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates } } }
   searchDomains { name dashboards { id readOnlyTokens { name token } } }
   viewer { token { id } }
 }`
@@ -318,14 +318,14 @@ func TestOtherQueries(t *testing.T) {
 		},
 		{
 			name: "organization with the default token security policies",
-			query: `{ organization { id name tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs personalUserTokensEnforceIpFilter { id }
+			query: `{ organization { id name configs { tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs personalUserTokensEnforceIpFilter { id }
 				viewPermissionTokensEnabled viewPermissionTokensAllowPermissionUpdates organizationPermissionTokensEnabled
-				organizationPermissionTokensAllowPermissionUpdates systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates } } }`,
-			want: `{"data":{"organization":{"id":"SINGLE_ORGANIZATION_ID","name":"tokenfake","tokens":{"personalUserTokensEnabled":true,
+				organizationPermissionTokensAllowPermissionUpdates systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates } } } }`,
+			want: `{"data":{"organization":{"id":"SINGLE_ORGANIZATION_ID","name":"tokenfake","configs":{"tokens":{"personalUserTokensEnabled":true,
 				"personalUserTokensEnforceExpirationAfterMs":null,"personalUserTokensEnforceIpFilter":null,"viewPermissionTokensEnabled":true,
 				"viewPermissionTokensAllowPermissionUpdates":false,"organizationPermissionTokensEnabled":true,
 				"organizationPermissionTokensAllowPermissionUpdates":false,"systemPermissionTokensEnabled":true,
-				"systemPermissionTokensAllowPermissionUpdates":false}}}}`,
+				"systemPermissionTokensAllowPermissionUpdates":false}}}}}`,
 		},
 	})
 }

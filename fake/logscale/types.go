@@ -349,7 +349,10 @@ func (r *organizationResolver) ID() string { return r.org.id }
 // Name resolves Organization.name.
 func (r *organizationResolver) Name() string { return r.org.name }
 
-// Tokens resolves Organization.tokens: the token security policies.
+// Configs resolves Organization.configs.
+func (r *organizationResolver) Configs() *organizationResolver { return r }
+
+// Tokens resolves OrganizationConfigs.tokens: the token security policies.
 func (r *organizationResolver) Tokens() *policiesResolver {
 	return &policiesResolver{api: r.api, p: r.org.policies}
 }
