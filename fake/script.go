@@ -243,9 +243,15 @@ func validHeaderName(k string) bool {
 
 // pattern is a compiled path pattern; the zero pattern matches every path.
 type pattern struct {
-	segs []string // "" stands for a {name} wildcard
-	rest bool     // ends in {name...}
+	segs []segment
+	rest bool // ends in {name...}
 	set  bool
+}
+
+// segment is one segment of a pattern: a literal, or a {name} wildcard.
+type segment struct {
+	lit  string
+	wild bool
 }
 
 func compilePattern(p string) (pattern, error) {
@@ -255,27 +261,27 @@ func compilePattern(p string) (pattern, error) {
 	parts := strings.Split(p[1:], "/")
 	pat := pattern{set: true}
 	for i, s := range parts {
-		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-			name := s[1 : len(s)-1]
-			if strings.HasSuffix(name, "...") {
-				if i != len(parts)-1 {
-					return pattern{}, fmt.Errorf("%q: %s must be the last segment", p, s)
-				}
-				name = strings.TrimSuffix(name, "...")
-				pat.rest = true
+		if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") {
+			if strings.ContainsAny(s, "{}") {
+				return pattern{}, fmt.Errorf("%q: a wildcard must be a whole segment, such as /{id}", p)
 			}
-			if name == "" || strings.ContainsAny(name, "{}/") {
-				return pattern{}, fmt.Errorf("%q: bad wildcard %s (want {name} or {name...})", p, s)
-			}
-			if !pat.rest {
-				pat.segs = append(pat.segs, "")
-			}
+			pat.segs = append(pat.segs, segment{lit: s})
 			continue
 		}
-		if strings.ContainsAny(s, "{}") {
-			return pattern{}, fmt.Errorf("%q: a wildcard must be a whole segment, such as /{id}", p)
+		name := s[1 : len(s)-1]
+		rest := strings.HasSuffix(name, "...")
+		name = strings.TrimSuffix(name, "...")
+		if name == "" || strings.ContainsAny(name, "{}") {
+			return pattern{}, fmt.Errorf("%q: bad wildcard %s (want {name} or {name...})", p, s)
 		}
-		pat.segs = append(pat.segs, s)
+		if rest {
+			if i != len(parts)-1 {
+				return pattern{}, fmt.Errorf("%q: %s must be the last segment", p, s)
+			}
+			pat.rest = true
+			continue
+		}
+		pat.segs = append(pat.segs, segment{wild: true})
 	}
 	return pat, nil
 }
@@ -289,29 +295,19 @@ func (p *pattern) match(path string) bool {
 	}
 	rest := path[1:]
 	for i, seg := range p.segs {
-		var s string
 		j := strings.IndexByte(rest, '/')
-		if j < 0 {
-			s, rest = rest, ""
-			if i != len(p.segs)-1 {
-				return false
-			}
-		} else {
-			s, rest = rest[:j], rest[j+1:]
-			if i == len(p.segs)-1 && !p.rest {
-				return false
-			}
+		s := rest
+		if j >= 0 {
+			s = rest[:j]
 		}
-		if seg == "" {
-			if s == "" {
-				return false
-			}
-		} else if s != seg {
+		if seg.wild && s == "" || !seg.wild && s != seg.lit {
 			return false
 		}
-		if j < 0 && i == len(p.segs)-1 {
-			return true
+		if j < 0 {
+			// The path ends here; a rest wildcard matches nothing.
+			return i == len(p.segs)-1
 		}
+		rest = rest[j+1:]
 	}
 	return p.rest
 }

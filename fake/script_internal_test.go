@@ -1,0 +1,71 @@
+package fake
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkMatch100Rules is the rule engine alone: picking the answer to a
+// request among 100 loaded rules, none of which matches, so every one is
+// checked.
+func BenchmarkMatch100Rules(b *testing.B) {
+	s := &script{}
+	for i := range 100 {
+		var r Rule
+		switch i % 4 {
+		case 0:
+			r = Rule{Match: Match{Method: "GET", Path: "/api/admin/user/tokens/{id}"}, Respond: Response{Status: 500}}
+		case 1:
+			r = Rule{Match: Match{API: APILogScale, Operation: fmt.Sprintf("op%d", i)}, Respond: Response{Status: 500}}
+		case 2:
+			r = Rule{Match: Match{API: APICryptlex}, Times: 1, Respond: Response{Status: 429}}
+		default:
+			r = Rule{Match: Match{Method: "POST", Path: "/api/admin/{rest...}"}, After: 3, Respond: Response{Status: 503}}
+		}
+		c, err := compileRule(r, "", i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.add([]*rule{c})
+	}
+	c := &call{api: APIUnleash, method: "GET", path: "/api/admin/user/tokens"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := s.pick(c); ok {
+			b.Fatal("a rule matched")
+		}
+	}
+}
+
+func TestPatterns(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		pattern string
+		yes     []string
+		no      []string
+	}{
+		{"/graphql", []string{"/graphql"}, []string{"/graphql/", "/graphq", "/graphql/x", "/"}},
+		{"/v3/personal-access-tokens/{id}", []string{"/v3/personal-access-tokens/abc"},
+			[]string{"/v3/personal-access-tokens", "/v3/personal-access-tokens/", "/v3/personal-access-tokens/a/b"}},
+		{"/a/{x}/c", []string{"/a/b/c"}, []string{"/a//c", "/a/b/d", "/a/b/c/d", "/a/b"}},
+		{"/api/{rest...}", []string{"/api", "/api/", "/api/x", "/api/x/y/z"}, []string{"/apix", "/ap", "/"}},
+		{"/{all...}", []string{"/", "/x", "/x/y"}, []string{""}},
+		{"/", []string{"/"}, []string{"/x"}},
+	}
+	for _, tt := range tests {
+		p, err := compilePattern(tt.pattern)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.pattern, err)
+		}
+		for _, path := range tt.yes {
+			if !p.match(path) {
+				t.Errorf("%s does not match %q", tt.pattern, path)
+			}
+		}
+		for _, path := range tt.no {
+			if p.match(path) {
+				t.Errorf("%s matches %q", tt.pattern, path)
+			}
+		}
+	}
+}
