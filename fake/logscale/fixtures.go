@@ -138,7 +138,8 @@ func loadFixtures(fsys fs.FS) (*state, error) {
 	return st, nil
 }
 
-// describeJSONError adds the line and column to a JSON syntax or type error.
+// describeJSONError adds the line and column where decoding stopped to a
+// JSON syntax or type error.
 func describeJSONError(data []byte, err error) error {
 	var offset int64 = -1
 	var syn *json.SyntaxError
@@ -152,9 +153,10 @@ func describeJSONError(data []byte, err error) error {
 	if offset < 0 || offset > int64(len(data)) {
 		return err
 	}
+	// The offset counts the bytes read, the offending one included.
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	col := max(int(offset)-bytes.LastIndexByte(before, '\n')-1, 1)
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
