@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"strconv"
@@ -138,6 +139,9 @@ type rule struct {
 // scenario and index when it has none.
 func compileRule(r Rule, scenario string, index int) (*rule, error) {
 	c := &rule{Rule: r, scenario: scenario}
+	// The caller keeps r's map and slice; the rule gets its own.
+	c.Respond.Headers = maps.Clone(r.Respond.Headers)
+	c.Respond.Body = bytes.Clone(r.Respond.Body)
 	if c.Name == "" && scenario != "" {
 		c.Name = fmt.Sprintf("%s[%d]", scenario, index)
 	}
