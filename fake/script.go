@@ -217,6 +217,8 @@ type RuleError struct {
 	Problem string
 }
 
+// Error says which rule and field are wrong, and why, such as
+// `rules[1] ("throttle"): respond.status: 700 is not an HTTP status (100 to 599)`.
 func (e *RuleError) Error() string {
 	if e.Name != "" {
 		return fmt.Sprintf("rules[%d] (%q): %s: %s", e.Index, e.Name, e.Field, e.Problem)
