@@ -9,6 +9,10 @@
 # FAKESERVER_SCENARIO=/scenarios/mine.yaml); see the README's "Container".
 FROM scratch
 COPY fakeserver /fakeserver
+# Mount points for your own fixtures and scenario files.
+WORKDIR /fixtures
+WORKDIR /scenarios
+WORKDIR /
 ENV FAKESERVER_ADDR=0.0.0.0:8080
 USER 65532:65532
 EXPOSE 8080
