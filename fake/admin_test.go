@@ -156,7 +156,7 @@ func TestAdminScenarios(t *testing.T) {
 
 func TestAdminRequests(t *testing.T) {
 	t.Parallel()
-	srv := fake.Start(t, fake.WithTime(start), fake.WithScenario("rate-limit"))
+	srv := fake.Start(t, fake.WithTime(epoch), fake.WithScenario("rate-limit"))
 	do(t, srv, nil, cryptlexList)
 	do(t, srv, nil, unleashList)
 	got := checkAdmin(t, srv, nil, adminCall{method: "GET", path: "/_fake/requests?api=cryptlex&status=429", wantStatus: 200})
@@ -190,7 +190,7 @@ func TestAdminRequests(t *testing.T) {
 
 func TestAdminClockAndReset(t *testing.T) {
 	t.Parallel()
-	srv := fake.Start(t, fake.WithTime(start), fake.WithScenario("server-errors"))
+	srv := fake.Start(t, fake.WithTime(epoch), fake.WithScenario("server-errors"))
 	checkAdmin(t, srv, nil, adminCall{method: "GET", path: "/_fake/clock", wantStatus: 200, wantBody: `{"now":"2026-03-01T09:00:00Z"}`})
 	checkAdmin(t, srv, nil, adminCall{method: "POST", path: "/_fake/clock", body: `{"advance":"24h"}`, wantStatus: 200, wantBody: `{"now":"2026-03-02T09:00:00Z"}`})
 	checkAdmin(t, srv, nil, adminCall{method: "POST", path: "/_fake/clock", body: `{"set":"2030-01-01T00:00:00Z"}`, wantStatus: 200, wantBody: `{"now":"2030-01-01T00:00:00Z"}`})
@@ -203,8 +203,8 @@ func TestAdminClockAndReset(t *testing.T) {
 	}
 	created := do(t, srv, nil, unleashCreate("before reset"))
 	checkAdmin(t, srv, nil, adminCall{method: "POST", path: "/_fake/reset", wantStatus: 200, wantBody: `{"status":"ok"}`})
-	if now := srv.Clock().Now(); !now.Equal(start) {
-		t.Errorf("clock %s after reset, want %s", now, start)
+	if now := srv.Clock().Now(); !now.Equal(epoch) {
+		t.Errorf("clock %s after reset, want %s", now, epoch)
 	}
 	if n := srv.Count(fake.Filter{}); n != 0 {
 		t.Errorf("%d journaled after reset", n)

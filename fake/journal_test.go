@@ -20,11 +20,12 @@ import (
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
-var start = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+// epoch is when the clock of a test server with a fixed time starts.
+var epoch = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
 func TestJournalRecordsEveryRequest(t *testing.T) {
 	t.Parallel()
-	srv := fake.Start(t, fake.WithTime(start))
+	srv := fake.Start(t, fake.WithTime(epoch))
 	script(t, srv, fake.Rule{Name: "conflict", Match: fake.Match{API: fake.APICryptlex, Method: "POST"}, Respond: fake.Response{Status: 409}})
 	rotate := call{method: "POST", path: "/graphql?id=Rotate", header: logscaleViewer.header,
 		body: `{"query":"mutation Rotate { rotateToken(input: {id: \"nope\"}) }","operationName":"Rotate"}`}
@@ -35,10 +36,10 @@ func TestJournalRecordsEveryRequest(t *testing.T) {
 	do(t, srv, nil, call{method: "GET", path: "/_fake/health"})
 	do(t, srv, nil, call{method: "GET", path: "/elsewhere"})
 	want := []fake.Request{
-		{Time: start, API: "unleash", Method: "GET", Path: "/api/admin/user/tokens", Status: 200},
-		{Time: start.Add(time.Minute), API: "cryptlex", Method: "POST", Path: "/v3/personal-access-tokens", Status: 409, Rule: "conflict"},
-		{Time: start.Add(time.Minute), API: "logscale", Method: "POST", Path: "/graphql", Operations: []string{"rotateToken", "Rotate"}, Status: 200},
-		{Time: start.Add(time.Minute), API: "", Method: "GET", Path: "/elsewhere", Status: 404},
+		{Time: epoch, API: "unleash", Method: "GET", Path: "/api/admin/user/tokens", Status: 200},
+		{Time: epoch.Add(time.Minute), API: "cryptlex", Method: "POST", Path: "/v3/personal-access-tokens", Status: 409, Rule: "conflict"},
+		{Time: epoch.Add(time.Minute), API: "logscale", Method: "POST", Path: "/graphql", Operations: []string{"rotateToken", "Rotate"}, Status: 200},
+		{Time: epoch.Add(time.Minute), API: "", Method: "GET", Path: "/elsewhere", Status: 404},
 	}
 	got := srv.Requests(fake.Filter{})
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(fake.Request{}, "Duration"), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
@@ -278,9 +279,9 @@ func TestRetryingClientRecoversFromRateLimit(t *testing.T) {
 
 func TestTokenExpiresByTheClock(t *testing.T) {
 	t.Parallel()
-	srv := fake.Start(t, fake.WithTime(start))
+	srv := fake.Start(t, fake.WithTime(epoch))
 	got := do(t, srv, nil, call{method: "POST", path: "/api/admin/user/tokens",
-		body:   `{"description":"short-lived","expiresAt":"` + start.Add(time.Hour).Format(time.RFC3339) + `"}`,
+		body:   `{"description":"short-lived","expiresAt":"` + epoch.Add(time.Hour).Format(time.RFC3339) + `"}`,
 		header: map[string]string{"Authorization": fixtures.UnleashToken, "Content-Type": "application/json"}})
 	if got.status != 201 {
 		t.Fatalf("create %d %s", got.status, got.body)
