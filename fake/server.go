@@ -42,7 +42,8 @@ type Server struct {
 	apis      []vendor.API // in a fixed order: logscale, unleash, cryptlex
 	byName    map[string]vendor.API
 	router    *mux.Router // the vendor APIs' routes
-	admin     http.Handler
+	admin     http.Handler // built on first use
+	adminOnce sync.Once
 	handler   http.Handler
 	script    *script
 	journal   *journal
@@ -114,7 +115,6 @@ func newServer(cfg config) (*Server, error) {
 	for _, api := range s.apis {
 		api.Register(s.router)
 	}
-	s.admin = s.adminHandler()
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
 }
@@ -195,6 +195,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		sw := &statusWriter{ResponseWriter: w}
+		s.adminOnce.Do(func() { s.admin = s.adminHandler() })
 		s.admin.ServeHTTP(sw, r)
 		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
 		return
