@@ -41,7 +41,7 @@ type Server struct {
 	random    *random.Source
 	apis      []vendor.API // in a fixed order: logscale, unleash, cryptlex
 	byName    map[string]vendor.API
-	router    *mux.Router // the vendor APIs' routes
+	router    *mux.Router  // the vendor APIs' routes
 	admin     http.Handler // built on first use
 	adminOnce sync.Once
 	handler   http.Handler
