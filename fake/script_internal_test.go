@@ -2,7 +2,12 @@ package fake
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // BenchmarkMatch100Rules is the rule engine alone: picking the answer to a
@@ -67,5 +72,33 @@ func TestPatterns(t *testing.T) {
 				t.Errorf("%s matches %q", tt.pattern, path)
 			}
 		}
+	}
+}
+
+// BenchmarkLayer compares a request served by the vendor routes alone with
+// the same request through the server's handler (journal, rules, buffered
+// answer), with no rules loaded.
+func BenchmarkLayer(b *testing.B) {
+	s, err := newServer(newConfig(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, h := range []struct {
+		name string
+		h    http.Handler
+	}{{"routes", s.router}, {"server", s.handler}} {
+		b.Run(h.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ viewer { id } }"}`))
+				r.Header.Set("Authorization", "Bearer "+fixtures.LogScaleToken)
+				r.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.h.ServeHTTP(rec, r)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
 	}
 }
