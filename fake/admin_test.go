@@ -277,3 +277,17 @@ func TestAdminThroughHandler(t *testing.T) {
 		t.Errorf("unleash through Handler: %d by %q, want 400 by unleash-400", rec.Code, rec.Header().Get(fake.RuleHeader))
 	}
 }
+
+func TestConnectionFaultsThroughHandlerAbort(t *testing.T) {
+	t.Parallel()
+	srv := fake.Start(t)
+	script(t, srv, fake.Rule{Respond: fake.Response{Fault: fake.FaultReset}})
+	defer func() {
+		if r := recover(); r != http.ErrAbortHandler {
+			t.Errorf("recovered %v, want http.ErrAbortHandler", r)
+		}
+	}()
+	req := httptest.NewRequest(http.MethodGet, "/api/admin/user/tokens", nil)
+	srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
+	t.Error("a reset through Handler returned")
+}

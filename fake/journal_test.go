@@ -113,17 +113,27 @@ func TestJournalUnderConcurrency(t *testing.T) {
 	srv := fake.Start(t, fake.WithJournalLimit(50))
 	script(t, srv, fake.Rule{Name: "some", Match: fake.Match{API: fake.APIUnleash}, Times: 40, Respond: fake.Response{Status: 500}})
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
 	for range 8 {
 		wg.Go(func() {
 			for range 10 {
-				if _, err := send(srv, nil, unleashList); err != nil {
+				got, err := send(srv, nil, unleashList)
+				if err != nil {
 					t.Error(err)
+					return
 				}
+				mu.Lock()
+				statuses[got.status]++
+				mu.Unlock()
 				srv.Count(fake.Filter{Rule: "some"})
 			}
 		})
 	}
 	wg.Wait()
+	if diff := cmp.Diff(map[int]int{500: 40, 200: 40}, statuses); diff != "" {
+		t.Errorf("statuses seen by the clients (-want +got):\n%s", diff)
+	}
 	if n := srv.Count(fake.Filter{}); n != 50 {
 		t.Errorf("%d journaled, want the limit 50", n)
 	}

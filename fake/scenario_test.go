@@ -290,3 +290,16 @@ func TestResetRestoresStartupScenarios(t *testing.T) {
 		t.Errorf("after ClearScripts %s, want the handler", got)
 	}
 }
+
+func TestScenariosApplyInTheOrderGiven(t *testing.T) {
+	t.Parallel()
+	srv := fake.Start(t, fake.WithScenario("auth-failures"), fake.WithScenario("rate-limit"))
+	want := []string{"401", "403", "429 Retry-After 1", "429 Retry-After 1", "handler"}
+	var got []string
+	for range want {
+		got = append(got, outcome(t, srv, unleashList))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+}
