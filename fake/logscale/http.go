@@ -108,6 +108,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			e.Locations = fieldLocation(doc, opName, e.Path)
 		}
 	}
+	if len(res.Errors) > 0 && string(res.Data) == "{}" {
+		// graphql-go answers a variable or argument it cannot coerce with
+		// empty data; such a request error has no data at all.
+		res.Data = nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -124,6 +129,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 var sangriaPhrases = strings.NewReplacer(
 	`"`, `'`,
 	" is required, but it was not provided.", " is required but not provided.",
+	"graphql-ws protocol header is missing", "Schema is not configured for subscriptions.",
 )
 
 // sangriaStyle words a validation message the way Sangria, the GraphQL

@@ -125,6 +125,24 @@ func TestHTTPRequestForms(t *testing.T) {
 			want: `{"errors":[{"message":"syntax error: unexpected '', expecting Ident","locations":[{"line":1,"column":22}]}]}`,
 		},
 		{
+			name: "integer literal beyond 64 bits",
+			path: "/graphql",
+			body: `{"query":"mutation { createPersonalUserToken(input: {expireAt: 99999999999999999999}) }"}`,
+			want: `{"errors":[{"message":"Value 99999999999999999999 is out of range."}]}`,
+		},
+		{
+			name: "variable that is not a Long",
+			path: "/graphql",
+			body: `{"query":"mutation($e: Long) { createPersonalUserToken(input: {expireAt: $e}) }","variables":{"e":1.5}}`,
+			want: `{"errors":[{"message":"Long cannot represent non-integer value: 1.5"}]}`,
+		},
+		{
+			name: "subscription",
+			path: "/graphql",
+			body: `{"query":"subscription { tokens }"}`,
+			want: `{"errors":[{"message":"Schema is not configured for subscriptions."}]}`,
+		},
+		{
 			name: "query deeper than the limit",
 			path: "/graphql",
 			body: `{"query":"{ searchDomains { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { dashboards { searchDomain { id } } } } } } } } } } } } } } } } } } } } } }"}`,
@@ -135,11 +153,13 @@ func TestHTTPRequestForms(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := start(t)
+			before := admin(t, srv, snapshotQuery, nil)
 			res := do(t, srv, http.MethodPost, tt.path, fixtures.LogScaleToken, tt.body)
 			if res.status != http.StatusOK {
 				t.Fatalf("status = %d, want 200; body %s", res.status, res.body)
 			}
 			wantJSON(t, res.body, tt.want)
+			wantJSON(t, admin(t, srv, snapshotQuery, nil).body, string(before.body))
 		})
 	}
 }

@@ -1,10 +1,15 @@
 package logscale
 
 import (
+	"context"
 	_ "embed"
+	"errors"
+	"fmt"
+	"strconv"
 	"sync"
 
 	graphql "github.com/graph-gophers/graphql-go"
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 )
 
 // SDL is the GraphQL schema the API serves: a subset of LogScale's schema.
@@ -39,5 +44,32 @@ var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 		graphql.MaxSelections(MaxSelections),
 		graphql.MaxParallelism(1),
 		graphql.UseStringDescriptions(),
+		graphql.Logger(panicLogger{}),
+		graphql.PanicHandler(panicHandler{}),
 	)
 })
+
+// panicLogger sends a panic recovered by graphql-go to the logger of the API
+// that served the request.
+type panicLogger struct{}
+
+// LogPanic logs value at error level.
+func (panicLogger) LogPanic(ctx context.Context, value any) {
+	if c, ok := ctx.Value(callKey{}).(*call); ok && c.api.env.Logger != nil {
+		c.api.env.Logger.ErrorContext(ctx, "logscale: panic during a GraphQL request", "panic", value)
+	}
+}
+
+// panicHandler turns a panic recovered by graphql-go into a GraphQL error.
+// graphql-go panics on an integer literal beyond 64 bits; that is reported
+// as the value being out of range.
+type panicHandler struct{}
+
+// MakePanicError returns the error for value.
+func (panicHandler) MakePanicError(_ context.Context, value any) *gqlerrors.QueryError {
+	var num *strconv.NumError
+	if err, ok := value.(error); ok && errors.As(err, &num) {
+		return &gqlerrors.QueryError{Message: fmt.Sprintf("Value %s is out of range.", num.Num)}
+	}
+	return &gqlerrors.QueryError{Message: ErrorText(500)}
+}
