@@ -29,11 +29,13 @@ var kindLabels = map[tokenKind]string{
 
 // Messages of resolver errors that LogScale's documentation does not spell out.
 var (
-	errNameEmpty      = errors.New("The name must not be empty.")
-	errExpireInPast   = errors.New("The expiration time must be in the future.")
-	errRotateExpired  = errors.New("An expired token cannot be rotated.")
-	errIPFilterSyntax = "The IP filter is invalid: %v"
+	errNameEmpty     = errors.New("The name must not be empty.")
+	errExpireInPast  = errors.New("The expiration time must be in the future.")
+	errRotateExpired = errors.New("An expired token cannot be rotated.")
 )
+
+// errIPFilterSyntax formats the refusal of an IP filter that does not parse.
+const errIPFilterSyntax = "The IP filter is invalid: %v"
 
 func errDisabled(k tokenKind) error {
 	return fmt.Errorf("%s tokens are disabled by the organization's token security policies.", kindLabels[k])
