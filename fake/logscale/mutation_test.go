@@ -182,6 +182,50 @@ func TestCreateTokenMutations(t *testing.T) {
 			},
 		},
 		{
+			name:    "createSystemPermissionsToken: blank name",
+			query:   `mutation { createSystemPermissionsToken(input: {name: "", permissions: [ReadHealthCheck]}) }`,
+			wantErr: "The name must not be empty.",
+		},
+		{
+			name:    "createSystemPermissionsTokenV2: expiry in the past",
+			query:   `mutation { createSystemPermissionsTokenV2(input: {name: "x", expireAt: 1731258131010, systemPermissions: []}) { token } }`,
+			wantErr: "The expiration time must be in the future.",
+		},
+		{
+			name:    "createOrganizationPermissionsToken: unknown IP filter",
+			query:   `mutation { createOrganizationPermissionsToken(input: {name: "x", ipFilterId: "nope", permissions: [ManageUsers]}) }`,
+			wantErr: "Entity Not Found",
+		},
+		{
+			name: "system and organization tokens refused when the policies disable them",
+			query: `mutation { updateTokenSecurityPolicies(input: {personalUserTokensEnabled: true,
+				viewPermissionTokensEnabled: false, viewPermissionTokensAllowPermissionUpdates: false,
+				organizationPermissionTokensEnabled: false, organizationPermissionTokensAllowPermissionUpdates: false,
+				systemPermissionTokensEnabled: false}) { id } }`,
+			check: func(t *testing.T, c *caseEnv, _ response) {
+				for q, msg := range map[string]string{
+					`mutation { createSystemPermissionsTokenV2(input: {name: "x", systemPermissions: []}) { token } }`:             "System permission tokens are disabled by the organization's token security policies.",
+					`mutation { createOrganizationPermissionsTokenV2(input: {name: "x", organizationPermissions: []}) { token } }`: "Organization permission tokens are disabled by the organization's token security policies.",
+					`mutation { createViewPermissionsToken(input: {name: "x", viewIds: [], permissions: []}) }`:                    "View permission tokens are disabled by the organization's token security policies.",
+				} {
+					wantError(t, c.run(fixtures.LogScaleToken, q, nil), msg)
+				}
+			},
+		},
+		{
+			name: "an enforced IP filter is given to new tokens, another one is refused",
+			query: `mutation { updateTokenSecurityPolicies(input: {personalUserTokensEnabled: true,
+				viewPermissionTokensEnabled: true, viewPermissionTokensAllowPermissionUpdates: false,
+				organizationPermissionTokensEnabled: true, organizationPermissionTokensAllowPermissionUpdates: false,
+				systemPermissionTokensEnforceIpFilterId: "` + loopFilterID + `"}) { id } }`,
+			check: func(t *testing.T, c *caseEnv, _ response) {
+				res := c.run(fixtures.LogScaleToken, `mutation { createSystemPermissionsTokenV2(input: {name: "x", systemPermissions: []}) { tokenMetadata { ipFilterV2 { name } } } }`, nil)
+				wantJSON(t, res.body, `{"data":{"createSystemPermissionsTokenV2":{"tokenMetadata":{"ipFilterV2":{"name":"loopback"}}}}}`)
+				res = c.run(fixtures.LogScaleToken, `mutation { createSystemPermissionsTokenV2(input: {name: "x", ipFilterId: "`+officeFilterID+`", systemPermissions: []}) { token } }`, nil)
+				wantError(t, res, "System permission tokens must use the IP filter set by the organization's token security policies.")
+			},
+		},
+		{
 			name:    "createOrganizationPermissionsTokenV2: name missing",
 			query:   `mutation { createOrganizationPermissionsTokenV2(input: {organizationPermissions: [ViewUsage]}) { token } }`,
 			wantErr: "Field 'CreateOrganizationPermissionsTokenV2Input.name' of required type 'String!' was not provided.",
