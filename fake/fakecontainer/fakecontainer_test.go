@@ -34,6 +34,7 @@ var testImage struct {
 }
 
 func TestMain(m *testing.M) {
+	configureTestcontainers()
 	code := m.Run()
 	if testImage.tag != "" && testImage.buildErr == nil {
 		removeImage(testImage.tag)
@@ -41,10 +42,35 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// configureTestcontainers makes a clean clone's tests work without a
+// registry, unless the environment says otherwise: the reaper (Ryuk) image
+// cannot be pulled, and every test here terminates its own containers; and
+// when this process runs inside a container next to its own Docker engine,
+// published ports are on loopback, not behind the default gateway where
+// testcontainers looks for them.
+func configureTestcontainers() {
+	if _, ok := os.LookupEnv("TESTCONTAINERS_RYUK_DISABLED"); !ok {
+		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	}
+	if _, ok := os.LookupEnv("TESTCONTAINERS_HOST_OVERRIDE"); ok {
+		return
+	}
+	if _, err := os.Stat("/.dockerenv"); err != nil {
+		return
+	}
+	comms, _ := filepath.Glob("/proc/[0-9]*/comm")
+	for _, c := range comms {
+		if b, err := os.ReadFile(c); err == nil && strings.TrimSpace(string(b)) == "dockerd" {
+			os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
+			return
+		}
+	}
+}
+
 // image returns the tag of the fakeserver image built from this
 // repository. Without a Docker engine the test is skipped, or fails when
 // TOKENFAKE_REQUIRE_DOCKER=1.
-func image(t *testing.T) string {
+func image(t testing.TB) string {
 	t.Helper()
 	testImage.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -483,5 +509,23 @@ func TestOptionsCheckedBeforeStart(t *testing.T) {
 				t.Errorf("Run error = %v, want \"run fakeserver: ...%s...\"", err, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkRun measures Run: from creating the container to the first 200
+// from /_fake/health through the published port. Terminating is not timed.
+func BenchmarkRun(b *testing.B) {
+	img := image(b)
+	ctx := context.Background()
+	for b.Loop() {
+		ctr, err := fakecontainer.Run(ctx, img)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := testcontainers.TerminateContainer(ctr); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 	}
 }
