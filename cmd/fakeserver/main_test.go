@@ -733,3 +733,60 @@ func closedAddr(t *testing.T) string {
 	l.Close()
 	return addr
 }
+
+// BenchmarkStartToFirstResponse measures, per iteration, the time from
+// starting the binary to the answer to its first request (GET
+// /_fake/health), and reports the resident memory of the idle server
+// after that request. Stopping the process is not timed.
+func BenchmarkStartToFirstResponse(b *testing.B) {
+	var rss float64
+	for b.Loop() {
+		cmd := command([]string{"-addr", "127.0.0.1:0"}, nil)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := readyLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			b.Fatalf("ready line %q", line)
+		}
+		resp, err := http.Get(m[1] + "/_fake/health")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		b.StopTimer()
+		rss = max(rss, residentMiB(b, cmd.Process.Pid))
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		b.StartTimer()
+	}
+	b.ReportMetric(rss, "MiB-rss")
+}
+
+// residentMiB returns the resident set size of process pid from
+// /proc/PID/status (Linux only; 0 elsewhere).
+func residentMiB(b *testing.B, pid int) float64 {
+	b.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kib float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%f kB", &kib); err == nil {
+				return kib / 1024
+			}
+		}
+	}
+	return 0
+}
