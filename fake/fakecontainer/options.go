@@ -77,8 +77,7 @@ func WithScenario(nameOrFile string) Option {
 		if nameOrFile == "" {
 			return errors.New("scenario: empty name")
 		}
-		if slices.ContainsFunc(fake.BuiltinScenarios(), func(s fake.Scenario) bool { return s.Name == nameOrFile }) &&
-			!strings.ContainsAny(nameOrFile, `/\`) {
+		if slices.ContainsFunc(fake.BuiltinScenarios(), func(s fake.Scenario) bool { return s.Name == nameOrFile }) {
 			o.scenarios = append(o.scenarios, nameOrFile)
 			return nil
 		}
