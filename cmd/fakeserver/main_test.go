@@ -230,7 +230,8 @@ func TestVersionAndHelp(t *testing.T) {
 		"-addr", "FAKESERVER_ADDR", "-fixtures", "FAKESERVER_FIXTURES", "-scenario", "FAKESERVER_SCENARIO",
 		"-seed", "FAKESERVER_SEED", "-admin-token", "FAKESERVER_ADMIN_TOKEN", "-log-format", "FAKESERVER_LOG_FORMAT",
 		"-no-rate-limit", "FAKESERVER_NO_RATE_LIMIT", "-time", "FAKESERVER_TIME", "-unleash-pats-disabled",
-		"FAKESERVER_UNLEASH_PATS_DISABLED", "-version", "healthcheck", "Examples:",
+		"FAKESERVER_UNLEASH_PATS_DISABLED", "-journal-limit", "FAKESERVER_JOURNAL_LIMIT", "-version", "healthcheck",
+		"Examples:",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("-h output lacks %q", want)
@@ -271,6 +272,8 @@ func TestUsageErrors(t *testing.T) {
 		{"time env", nil, []string{"FAKESERVER_TIME=2030-13-01"}, "FAKESERVER_TIME"},
 		{"boolean env", nil, []string{"FAKESERVER_NO_RATE_LIMIT=maybe"}, `invalid FAKESERVER_NO_RATE_LIMIT "maybe"`},
 		{"empty scenario", []string{"-scenario", ""}, nil, "empty scenario name"},
+		{"journal limit", []string{"-journal-limit", "0"}, nil, "invalid -journal-limit 0"},
+		{"journal limit env", nil, []string{"FAKESERVER_JOURNAL_LIMIT=many"}, `invalid FAKESERVER_JOURNAL_LIMIT "many"`},
 		{"missing fixture dir", []string{"-fixtures", filepath.Join(t.TempDir(), "none")}, nil, "cannot read fixture directory"},
 		{"fixture dir is a file", []string{"-fixtures", notDir}, nil, "cannot read fixture directory"},
 		{"missing fixture dir from env", nil, []string{"FAKESERVER_FIXTURES=/nonexistent/fixtures"}, "FAKESERVER_FIXTURES"},
@@ -573,6 +576,27 @@ func TestVendorSwitches(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestJournalLimit(t *testing.T) {
+	t.Parallel()
+	for name, p := range map[string]*process{
+		"flag": start(t, []string{"-addr", "127.0.0.1:0", "-journal-limit", "2"}, []string{"FAKESERVER_JOURNAL_LIMIT=50"}),
+		"env":  start(t, []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_JOURNAL_LIMIT=2"}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			statuses(t, p.url, 3)
+			status, body := get(t, p.url+"/_fake/requests")
+			var journal struct{ Requests []json.RawMessage }
+			if err := json.Unmarshal([]byte(body), &journal); err != nil || status != http.StatusOK {
+				t.Fatalf("GET /_fake/requests = %d %s (%v)", status, body, err)
+			}
+			if len(journal.Requests) != 2 {
+				t.Errorf("journal keeps %d requests, want the newest 2", len(journal.Requests))
+			}
+		})
+	}
 }
 
 func TestRequestLog(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenfake/tokenfake/fake"
 )
 
 // Environment variables read by the server; a flag given on the command
@@ -24,6 +26,7 @@ const (
 	EnvTime                = "FAKESERVER_TIME"
 	EnvNoRateLimit         = "FAKESERVER_NO_RATE_LIMIT"
 	EnvUnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
+	EnvJournalLimit        = "FAKESERVER_JOURNAL_LIMIT"
 )
 
 // DefaultAddr is the address served when neither -addr nor FAKESERVER_ADDR
@@ -41,6 +44,7 @@ type config struct {
 	start               time.Time
 	noRateLimit         bool
 	unleashPATsDisabled bool
+	journalLimit        int
 	version             bool
 }
 
@@ -120,6 +124,8 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"turn off the Cryptlex rate limit ("+EnvNoRateLimit+"=true)")
 	fs.BoolVar(&cfg.unleashPATsDisabled, "unleash-pats-disabled", false,
 		"answer as an Unleash server with personal access tokens turned off\n("+EnvUnleashPATsDisabled+"=true)")
+	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
+		"keep the newest `N` requests in the journal (/_fake/requests) ("+EnvJournalLimit+")")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -158,6 +164,9 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, usagef("invalid %s %q: want text or json", source("log-format", EnvLogFormat), cfg.logFormat)
 	}
+	if cfg.journalLimit < 1 {
+		return cfg, usagef("invalid %s %d: want at least 1", source("journal-limit", EnvJournalLimit), cfg.journalLimit)
+	}
 	if cfg.fixtures != "" {
 		if _, err := os.ReadDir(cfg.fixtures); err != nil {
 			return cfg, usagef("cannot read fixture directory (%s): %v", source("fixtures", EnvFixtures), err)
@@ -188,6 +197,13 @@ func applyEnv(cfg *config, getenv func(string) string) error {
 			return usagef("invalid %s %q: want an unsigned integer", EnvSeed, v)
 		}
 		cfg.seed = seed
+	}
+	if v := getenv(EnvJournalLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return usagef("invalid %s %q: want an integer", EnvJournalLimit, v)
+		}
+		cfg.journalLimit = n
 	}
 	if v := getenv(EnvAdminToken); v != "" {
 		cfg.adminToken = v

@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tokenfake/tokenfake/fake"
 )
 
 func TestParse(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	defaults := config{addr: DefaultAddr, logFormat: "text"}
+	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit}
 	with := func(f func(*config)) config {
 		c := defaults
 		f(&c)
@@ -30,17 +32,19 @@ func TestParse(t *testing.T) {
 			name: "every flag",
 			args: []string{"-addr", "0.0.0.0:9000", "-fixtures", dir, "-scenario", "a", "-scenario", "b.yaml",
 				"-seed", "42", "-admin-token", "t", "-log-format", "json", "-time", "2030-01-01T00:00:00Z",
-				"-no-rate-limit", "-unleash-pats-disabled"},
+				"-no-rate-limit", "-unleash-pats-disabled", "-journal-limit", "5"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
-				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true},
+				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
+				journalLimit: 5},
 		},
 		{
 			name: "every variable",
 			env: map[string]string{EnvAddr: "0.0.0.0:9000", EnvFixtures: dir, EnvScenario: "a, b.yaml,,",
 				EnvSeed: "42", EnvAdminToken: "t", EnvLogFormat: "json", EnvTime: "2030-01-01T00:00:00Z",
-				EnvNoRateLimit: "1", EnvUnleashPATsDisabled: "true"},
+				EnvNoRateLimit: "1", EnvUnleashPATsDisabled: "true", EnvJournalLimit: "5"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
-				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true},
+				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
+				journalLimit: 5},
 		},
 		{
 			name: "flags win",
