@@ -189,8 +189,8 @@ Examples:
   fakeserver                                   # embedded fixtures on 127.0.0.1:8080
   fakeserver -addr 127.0.0.1:0 -seed 42        # a free port, repeatable ids and secrets
   fakeserver -fixtures ./testdata/fixtures -scenario ./throttled.yaml
-  fakeserver -scenario NAME -scenario OTHER    # two built-in scenarios (curl /_fake/scenarios lists them)
-  FAKESERVER_SCENARIO=NAME,OTHER FAKESERVER_LOG_FORMAT=json fakeserver
+  fakeserver -scenario rate-limit -scenario slow  # built-in scenarios (GET /_fake/scenarios lists them)
+  FAKESERVER_SCENARIO=rate-limit,slow FAKESERVER_LOG_FORMAT=json fakeserver
   fakeserver -time 2030-01-01T00:00:00Z -admin-token s3cret
   fakeserver healthcheck -addr 127.0.0.1:8080
 `)
