@@ -1,16 +1,14 @@
 package cryptlex
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"slices"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tokenfake/tokenfake/fake/internal/vendor"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -115,29 +113,19 @@ func loadDataSet(fsys fs.FS) (*dataSet, error) {
 		organizations: map[string]*organization{},
 		users:         map[string]*user{},
 	}
-	raw, err := fs.ReadFile(fsys, FixtureFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return d, nil
+	var f fixtureFile
+	found, err := vendor.ReadFixture(fsys, FixtureFile, &f)
+	if err != nil || !found {
+		return d, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", FixtureFile, err)
-	}
-	if err := d.decode(raw); err != nil {
+	if err := d.build(&f); err != nil {
 		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
 	}
 	return d, nil
 }
 
-func (d *dataSet) decode(raw []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var f fixtureFile
-	if err := dec.Decode(&f); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("decode: data after the top-level object")
-	}
+// build checks f for consistency and fills d from it.
+func (d *dataSet) build(f *fixtureFile) error {
 	if !isUUID(f.TenantID) {
 		return fmt.Errorf("tenantId %q is not a UUID", f.TenantID)
 	}

@@ -1,15 +1,13 @@
 package logscale
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tokenfake/tokenfake/fake/internal/vendor"
 )
 
 // FixtureFile is the name of LogScale's file in a fixture directory.
@@ -115,49 +113,15 @@ var fixtureKinds = map[string]tokenKind{
 // loadFixtures reads logscale.json from fsys into a new state. A missing file
 // gives an empty state with a default organization.
 func loadFixtures(fsys fs.FS) (*state, error) {
-	data, err := fs.ReadFile(fsys, FixtureFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return buildState(&fixtureFile{})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", FixtureFile, err)
-	}
 	var f fixtureFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", FixtureFile, describeJSONError(data, err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%s: unexpected data after the top-level object", FixtureFile)
+	if _, err := vendor.ReadFixture(fsys, FixtureFile, &f); err != nil {
+		return nil, err
 	}
 	st, err := buildState(&f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
 	}
 	return st, nil
-}
-
-// describeJSONError adds the line and column where decoding stopped to a
-// JSON syntax or type error.
-func describeJSONError(data []byte, err error) error {
-	var offset int64 = -1
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		offset = syn.Offset
-	case errors.As(err, &typ):
-		offset = typ.Offset
-	}
-	if offset < 0 || offset > int64(len(data)) {
-		return err
-	}
-	// The offset counts the bytes read, the offending one included.
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := max(int(offset)-bytes.LastIndexByte(before, '\n')-1, 1)
-	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
 // buildState checks the fixtures for consistency and turns them into a state.

@@ -78,7 +78,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var req graphQLRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeText(w, http.StatusBadRequest, textMalformedPrefix+describeJSONError(body, err).Error())
+		writeText(w, http.StatusBadRequest, textMalformedPrefix+vendor.DescribeJSONError(body, err).Error())
 		return
 	}
 	if req.Query == nil {

@@ -1,14 +1,13 @@
 package unleash
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"strings"
 	"time"
+
+	"github.com/tokenfake/tokenfake/fake/internal/vendor"
 )
 
 // FixtureFile is the name of the API's file in a fixture directory.
@@ -52,20 +51,8 @@ type fixtureAPIToken struct {
 // file gives an empty state.
 func loadFixtures(fsys fs.FS) (*state, error) {
 	var fx fixtureData
-	b, err := fs.ReadFile(fsys, FixtureFile)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return newState(fx)
-	case err != nil:
-		return nil, fmt.Errorf("read %s: %w", FixtureFile, err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fx); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", FixtureFile, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("decode %s: data after the top-level object", FixtureFile)
+	if _, err := vendor.ReadFixture(fsys, FixtureFile, &fx); err != nil {
+		return nil, err
 	}
 	st, err := newState(fx)
 	if err != nil {
