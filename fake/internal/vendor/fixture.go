@@ -33,7 +33,8 @@ func ReadFixture(fsys fs.FS, name string, v any) (bool, error) {
 }
 
 // DescribeJSONError adds the line and column where decoding data stopped to
-// a JSON syntax or type error; other errors come back unchanged.
+// a JSON syntax or type error, or to input that ends too soon; other errors
+// come back unchanged.
 func DescribeJSONError(data []byte, err error) error {
 	var offset int64 = -1
 	var syn *json.SyntaxError
@@ -43,6 +44,10 @@ func DescribeJSONError(data []byte, err error) error {
 		offset = syn.Offset
 	case errors.As(err, &typ):
 		offset = typ.Offset
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		offset = int64(len(data))
+		err = errors.New("unexpected end of JSON input")
 	}
 	if offset < 0 || offset > int64(len(data)) {
 		return err
