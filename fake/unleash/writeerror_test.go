@@ -110,7 +110,7 @@ func TestFixtureErrors(t *testing.T) {
 	const okUser = `"users":[{"id":1,"username":"a"}]`
 	const okPAT = `"id":1,"userId":1,"description":"d","secret":"user:ab","createdAt":"2026-01-01T00:00:00Z","expiresAt":"2027-01-01T00:00:00Z"`
 	tests := []struct{ name, file, problem string }{
-		{"not JSON", `{`, "unexpected EOF"},
+		{"not JSON", `{`, "unexpected end of JSON input"},
 		{"unknown field", `{"user":[]}`, `unknown field "user"`},
 		{"unknown PAT field", `{` + okUser + `,"pats":[{` + okPAT + `,"token":"x"}]}`, `unknown field "token"`},
 		{"trailing data", `{} {}`, "data after the top-level object"},
