@@ -86,6 +86,9 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 	h := w.Header()
 	if h.Get("X-Rate-Limit-Limit") == "" || (e.status == http.StatusTooManyRequests && h.Get("Retry-After") == "") {
 		s := a.limiter.peek(clientAddress(r))
+		if e.status == http.StatusTooManyRequests {
+			s.remaining = 0 // a 429 always reports the window used up
+		}
 		setRateHeaders(h, s)
 		if e.status == http.StatusTooManyRequests {
 			setDefault(h, "Retry-After", retryAfter(s, a.env.Now()))
