@@ -96,9 +96,7 @@ func (a *API) authenticate(r *http.Request) (caller, *apiError) {
 	if token == "" {
 		return caller{}, a.authRequired()
 	}
-	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
-		token = strings.TrimSpace(token[7:])
-	}
+	token = stripBearer(token)
 	if strings.HasPrefix(token, patPrefix) {
 		p := a.st.bySecret[token]
 		now := a.env.Now()
@@ -112,6 +110,22 @@ func (a *API) authenticate(r *http.Request) (caller, *apiError) {
 		return caller{}, nil
 	}
 	return caller{}, a.middlewareError("UnauthorizedError", msgUnauthorized)
+}
+
+// stripBearer removes a leading "Bearer" and the whitespace after it, in any
+// letter case, as Unleash's bearer-token middleware does (/^Bearer\s+/i).
+// Without whitespace after it the word stays: "Bearer" alone is a token.
+func stripBearer(token string) string {
+	const scheme = "bearer"
+	if len(token) <= len(scheme) || !strings.EqualFold(token[:len(scheme)], scheme) {
+		return token
+	}
+	rest := token[len(scheme):]
+	trimmed := strings.TrimLeft(rest, " \t\n\v\f\r")
+	if len(trimmed) == len(rest) {
+		return token
+	}
+	return trimmed
 }
 
 // readJSONBody parses the body when it is declared JSON, as Express's body

@@ -119,15 +119,31 @@ func TestErrorIDsAreFresh(t *testing.T) {
 	}
 }
 
+// TestAuthorizationForms covers the header forms Unleash's bearer-token
+// middleware accepts: it strips /^Bearer\s+/i before any token lookup.
 func TestAuthorizationForms(t *testing.T) {
 	t.Parallel()
-	for _, auth := range []string{fixtures.UnleashToken, "Bearer " + fixtures.UnleashToken, "bearer " + fixtures.UnleashToken} {
-		t.Run(auth[:6], func(t *testing.T) {
+	tests := []struct {
+		name, auth string
+		status     int
+	}{
+		{"bare token", fixtures.UnleashToken, http.StatusOK},
+		{"Bearer", "Bearer " + fixtures.UnleashToken, http.StatusOK},
+		{"lower case", "bearer " + fixtures.UnleashToken, http.StatusOK},
+		{"upper case and spaces", "BEARER   " + fixtures.UnleashToken, http.StatusOK},
+		{"tab", "Bearer\t" + fixtures.UnleashToken, http.StatusOK},
+		{"admin API token", "Bearer " + fixtures.UnleashAdminToken, http.StatusForbidden},
+		{"no whitespace after Bearer", "Bearer" + fixtures.UnleashToken, http.StatusUnauthorized},
+		{"Bearer alone", "Bearer", http.StatusUnauthorized},
+		{"another scheme", "Basic " + fixtures.UnleashToken, http.StatusUnauthorized},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			r := e.do(t, request{method: http.MethodGet, path: tokensPath, auth: auth})
-			if r.status != http.StatusOK {
-				t.Fatalf("status %d, body %s", r.status, r.body)
+			r := e.do(t, request{method: http.MethodGet, path: tokensPath, auth: tc.auth})
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d; body %s", r.status, tc.status, r.body)
 			}
 		})
 	}
