@@ -59,12 +59,26 @@ type fixtureUser struct {
 	IsRoot    bool      `json:"isRoot"`
 	IsOrgRoot bool      `json:"isOrgRoot"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Company, CountryCode and Picture are optional profile fields.
+	Company     string `json:"company"`
+	CountryCode string `json:"countryCode"`
+	Picture     string `json:"picture"`
 }
 
 type fixtureDomain struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	// AutomaticSearch defaults to true, as in LogScale.
+	AutomaticSearch *bool `json:"automaticSearch"`
+	// Connections are a view's repositories; repositories have none.
+	Connections []fixtureConnection `json:"connections"`
+}
+
+// fixtureConnection is one repository of a view, named by its name.
+type fixtureConnection struct {
+	Repository string `json:"repository"`
+	Filter     string `json:"filter"`
 }
 
 type fixtureDashboard struct {
@@ -144,7 +158,8 @@ func buildState(f *fixtureFile) (*state, error) {
 			return nil, fmt.Errorf("users[%d]: duplicate id %q", i, u.ID)
 		}
 		nu := &user{id: u.ID, username: u.Username, fullName: u.FullName, email: u.Email,
-			isRoot: u.IsRoot, isOrgRoot: u.IsOrgRoot, createdAt: u.CreatedAt.UTC()}
+			isRoot: u.IsRoot, isOrgRoot: u.IsOrgRoot, createdAt: u.CreatedAt.UTC(),
+			company: u.Company, countryCode: u.CountryCode, picture: u.Picture}
 		st.users = append(st.users, nu)
 		st.usersByID[u.ID] = nu
 	}
@@ -159,7 +174,18 @@ func buildState(f *fixtureFile) (*state, error) {
 			if st.domainByName(d.Name) != nil {
 				return fmt.Errorf("%s[%d]: duplicate name %q", field, i, d.Name)
 			}
-			nd := &searchDomain{id: d.ID, name: d.Name, description: d.Description, isRepository: repo}
+			nd := &searchDomain{id: d.ID, name: d.Name, description: d.Description, isRepository: repo,
+				automaticSearch: d.AutomaticSearch == nil || *d.AutomaticSearch}
+			if repo && len(d.Connections) > 0 {
+				return fmt.Errorf("%s[%d]: a repository has no connections", field, i)
+			}
+			for j, c := range d.Connections {
+				r := st.domainByName(c.Repository)
+				if r == nil || !r.isRepository {
+					return fmt.Errorf("%s[%d]: connections[%d]: unknown repository %q", field, i, j, c.Repository)
+				}
+				nd.connections = append(nd.connections, viewConnection{repositoryID: r.id, filter: c.Filter})
+			}
 			st.domains = append(st.domains, nd)
 			st.domainsByID[d.ID] = nd
 		}

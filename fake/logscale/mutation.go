@@ -61,13 +61,16 @@ var changeSiblings = map[string]bool{
 }
 
 // normalizeViewPermissions does to view permissions what LogScale does when
-// it stores them: adds OrganizationOwnedQueries, adds CreateX, UpdateX and
-// DeleteX for each ChangeX that has them, and sorts the result.
+// it stores them: adds OrganizationOwnedQueries, replaces each ChangeX that
+// has them by CreateX, UpdateX and DeleteX, and sorts the result.
 func normalizeViewPermissions(perms []string) []string {
-	out := append(slices.Clone(perms), "OrganizationOwnedQueries")
+	out := make([]string, 0, len(perms)+4)
+	out = append(out, "OrganizationOwnedQueries")
 	for _, p := range perms {
 		if s, ok := strings.CutPrefix(p, "Change"); ok && changeSiblings[s] {
 			out = append(out, "Create"+s, "Update"+s, "Delete"+s)
+		} else {
+			out = append(out, p)
 		}
 	}
 	return sortedCopy(out)

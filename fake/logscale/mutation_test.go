@@ -112,7 +112,7 @@ func TestCreateTokenMutations(t *testing.T) {
 				id, _, _ := strings.Cut(tok, "~")
 				wantJSON(t, tokenByID(t, c, id).body, `{"data":{"token":{"__typename":"ViewPermissionsToken","name":"ci","expireAt":null,
 					"createdAt":`+jsonNumber(fixedMillis)+`,"ipFilter":null,
-					"permissions":["ChangeDashboards","ChangeUserAccess","CreateDashboards","DeleteDashboards","OrganizationOwnedQueries","ReadAccess","UpdateDashboards"],
+					"permissions":["ChangeUserAccess","CreateDashboards","DeleteDashboards","OrganizationOwnedQueries","ReadAccess","UpdateDashboards"],
 					"views":[{"id":"`+productionID+`"},{"id":"`+allLogsID+`"}]}}}`)
 				wantStatus(t, c, tok, http.StatusOK)
 			},
@@ -325,7 +325,7 @@ func TestTokenLifecycleMutations(t *testing.T) {
 					v: token(tokenId: "`+jenkinsID+`") { ... on ViewPermissionsToken { permissions } }
 					s: token(tokenId: "`+clusterMgmtID+`") { ... on SystemPermissionsToken { permissions } }
 					o: token(tokenId: "`+vaultID+`") { ... on OrganizationPermissionsToken { permissions } } }`, nil)
-				wantJSON(t, res.body, `{"data":{"v":{"permissions":["ChangeTriggers","CreateTriggers","DeleteTriggers","OrganizationOwnedQueries","UpdateTriggers"]},
+				wantJSON(t, res.body, `{"data":{"v":{"permissions":["CreateTriggers","DeleteTriggers","OrganizationOwnedQueries","UpdateTriggers"]},
 					"s":{"permissions":["ReadHealthCheck"]},"o":{"permissions":["ManageUsers"]}}}`)
 			},
 		},

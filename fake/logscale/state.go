@@ -63,6 +63,8 @@ type user struct {
 	isRoot    bool
 	isOrgRoot bool
 	createdAt time.Time
+	// optional profile fields
+	company, countryCode, picture string
 }
 
 // searchDomain is a repository or a view.
@@ -72,6 +74,16 @@ type searchDomain struct {
 	description  string
 	isRepository bool
 	dashboardIDs []string
+	// automaticSearch is LogScale's setting of the same name.
+	automaticSearch bool
+	// connections are a view's repositories.
+	connections []viewConnection
+}
+
+// viewConnection is one repository of a view and the filter applied to it.
+type viewConnection struct {
+	repositoryID string
+	filter       string
 }
 
 type dashboard struct {

@@ -152,6 +152,15 @@ func (r *userResolver) FullName() *string { return optional(r.u.fullName) }
 // Email resolves the user's email.
 func (r *userResolver) Email() *string { return optional(r.u.email) }
 
+// Company resolves User.company.
+func (r *userResolver) Company() *string { return optional(r.u.company) }
+
+// CountryCode resolves User.countryCode.
+func (r *userResolver) CountryCode() *string { return optional(r.u.countryCode) }
+
+// Picture resolves User.picture.
+func (r *userResolver) Picture() *string { return optional(r.u.picture) }
+
 // CreatedAt resolves the user's createdAt.
 func (r *userResolver) CreatedAt() DateTime { return DateTime(r.u.createdAt) }
 
@@ -192,6 +201,38 @@ func (r *searchDomainResolver) Name() RepoOrViewName { return RepoOrViewName(r.d
 
 // Description resolves SearchDomain.description.
 func (r *searchDomainResolver) Description() *string { return optional(r.d.description) }
+
+// AutomaticSearch resolves SearchDomain.automaticSearch.
+func (r *searchDomainResolver) AutomaticSearch() bool { return r.d.automaticSearch }
+
+// IsFederated resolves View.isFederated: the fake has no federated views.
+func (r *searchDomainResolver) IsFederated() bool { return false }
+
+// Connections resolves View.connections: those of the view's repositories
+// that still exist.
+func (r *searchDomainResolver) Connections() []*viewConnectionResolver {
+	r.api.mu.RLock()
+	defer r.api.mu.RUnlock()
+	out := []*viewConnectionResolver{}
+	for _, c := range r.d.connections {
+		if d := r.api.st.domainsByID[c.repositoryID]; d != nil {
+			out = append(out, &viewConnectionResolver{repo: &searchDomainResolver{api: r.api, d: d}, filter: c.filter})
+		}
+	}
+	return out
+}
+
+// viewConnectionResolver resolves ViewConnection.
+type viewConnectionResolver struct {
+	repo   *searchDomainResolver
+	filter string
+}
+
+// Repository resolves ViewConnection.repository.
+func (r *viewConnectionResolver) Repository() *searchDomainResolver { return r.repo }
+
+// Filter resolves ViewConnection.filter.
+func (r *viewConnectionResolver) Filter() string { return r.filter }
 
 // Dashboard resolves SearchDomain.dashboard(id).
 func (r *searchDomainResolver) Dashboard(args struct{ ID string }) (*dashboardResolver, error) {
