@@ -86,3 +86,37 @@ func TestMalformedFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestMinimalFixtures: fields a fixture leaves out are answered as empty
+// arrays and nulls of the documented types, never as a null array.
+func TestMinimalFixtures(t *testing.T) {
+	t.Parallel()
+	const file = `{"tenantId": "` + tenantID + `",
+		"users": [{"id": "` + adminID + `", "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z",
+			"email": "admin@example.com", "role": "admin",
+			"metadata": [{"id": "f1a2b3c4-d5e6-4f70-8a9b-0c1d2e3f4a5b", "createdAt": "2025-06-01T10:05:00Z",
+				"updatedAt": "2025-06-01T10:05:00Z", "key": "team", "value": "platform"}]}],
+		"personalAccessTokens": [{"id": "` + fullTokenID + `", "createdAt": "2026-01-01T00:00:00Z",
+			"updatedAt": "2026-01-01T00:00:00Z", "name": "minimal", "scopes": ["personalAccessToken:write"],
+			"userId": "` + adminID + `"}]}`
+	srv := start(t, fake.WithFixtures(fstest.MapFS{cryptlex.FixtureFile: {Data: []byte(file)}, cryptlex.KeyFile: {Data: defaultFile(t, cryptlex.KeyFile)}}))
+	tok := sign(t, claimsOf(fullTokenID, adminID, "admin@example.com", "personalAccessToken:write"))
+	res := do(t, srv, "GET", cryptlex.PathPrefix+"/"+fullTokenID, tok, "")
+	res.expect(t, http.StatusOK)
+	var got struct {
+		ExpiresAt any `json:"expiresAt"`
+		User      struct {
+			Roles        []any `json:"roles"`
+			Tags         []any `json:"tags"`
+			Organization any   `json:"organization"`
+			Metadata     []struct {
+				ViewPermissions []any `json:"viewPermissions"`
+			} `json:"metadata"`
+		} `json:"user"`
+	}
+	res.decode(t, &got)
+	u := got.User
+	if got.ExpiresAt != nil || u.Organization != nil || u.Roles == nil || u.Tags == nil || len(u.Metadata) != 1 || u.Metadata[0].ViewPermissions == nil {
+		t.Errorf("minimal token answered as %s", res.body)
+	}
+}

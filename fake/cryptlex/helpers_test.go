@@ -2,7 +2,9 @@ package cryptlex_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"net/http"
@@ -10,9 +12,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/tokenfake/tokenfake/fake"
@@ -75,7 +82,54 @@ func do(t *testing.T, srv *fake.Server, method, path, token, body string) respon
 	if err != nil {
 		t.Fatalf("read body: %v", err)
 	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	out := response{status: res.StatusCode, header: res.Header, body: b}
+	validate(t, req, out)
+	return out
+}
+
+// openAPIRouter routes requests to the operations of
+// testdata/cryptlex/openapi.json: the PAT routes with the field names,
+// JSON types and statuses Cryptlex documents, the nullability of its
+// generated clients, and the rate-limit headers of every answer.
+var openAPIRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join("..", "..", "testdata", "cryptlex", "openapi.json"))
+	if err != nil {
+		return nil, err
+	}
+	doc.Servers = openapi3.Servers{{URL: "/"}}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, err
+	}
+	return gorillamux.NewRouter(doc)
+})
+
+// validate checks resp, the answer to req, against the OpenAPI document:
+// status, headers and body. Methods and paths the document does not have
+// (405 answers, unknown paths) and statuses it does not list (scripted
+// errors) are checked by the tests themselves.
+func validate(t *testing.T, req *http.Request, resp response) {
+	t.Helper()
+	router, err := openAPIRouter()
+	if err != nil {
+		t.Fatalf("load OpenAPI document: %v", err)
+	}
+	route, params, err := router.FindRoute(req)
+	if errors.Is(err, routers.ErrMethodNotAllowed) || errors.Is(err, routers.ErrPathNotFound) {
+		return
+	}
+	if err != nil {
+		t.Fatalf("find OpenAPI route for %s %s: %v", req.Method, req.URL.Path, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 resp.status,
+		Header:                 resp.header,
+		Body:                   io.NopCloser(bytes.NewReader(resp.body)),
+		Options:                &openapi3filter.Options{},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s -> %d does not match the OpenAPI document: %v\nbody: %s", req.Method, req.URL.Path, resp.status, err, resp.body)
+	}
 }
 
 // decode decodes r's JSON body into v.

@@ -227,7 +227,11 @@ func (d *dataSet) userView(u *user) *userJSON {
 		AllowCustomerPortalAccess: u.AllowCustomerPortalAccess,
 		Roles:                     nonNil(u.Roles), LastSeenAt: u.LastSeenAt,
 		OrganizationID: u.OrganizationID, ResellerID: u.ResellerID,
-		Metadata: nonNil(u.Metadata), Tags: nonNil(u.Tags), EmailPreference: u.EmailPreference,
+		Metadata: make([]metadata, len(u.Metadata)), Tags: nonNil(u.Tags), EmailPreference: u.EmailPreference,
+	}
+	for i, m := range u.Metadata {
+		m.ViewPermissions = nonNil(m.ViewPermissions)
+		v.Metadata[i] = m
 	}
 	if u.OrganizationID != nil {
 		o := d.organizations[*u.OrganizationID]
