@@ -676,6 +676,33 @@ func TestClientOperations(t *testing.T) {
 			if digStr(t, got, "updateTokenSecurityPolicies", "__typename") != "Organization" {
 				t.Errorf("got %v", got)
 			}
+			// The earlier form: personal tokens off, updates of system tokens only.
+			got = c.ok("SetTokenSecurityPolicies", map[string]any{
+				"PersonalUserTokensEnabled": false, "ViewPermissionTokensEnabled": true,
+				"OrganizationPermissionTokensEnabled": true, "SystemPermissionTokensEnabled": true,
+				"ViewPermissionTokensAllowPermissionUpdates": false, "OrganizationPermissionTokensAllowPermissionUpdates": false,
+				"SystemPermissionTokensAllowPermissionUpdates": true,
+			})
+			if digStr(t, got, "updateTokenSecurityPolicies", "__typename") != "Organization" {
+				t.Errorf("got %v", got)
+			}
+			c.ok("UpdateSystemToken", map[string]any{"Id": clusterMgmtID, "Permissions": []string{"ReadHealthCheck"}})
+			if errs, _ := c.fails("UpdateViewToken", map[string]any{"Id": jenkinsID, "ViewPermissions": []string{"ReadAccess"}}); len(errs) != 1 {
+				t.Errorf("view token update: %+v", errs)
+			}
+			sc := opClient{t: t, srv: c.srv, token: c.token, file: "schema.graphql"}
+			if errs, _ := sc.fails("CreatePersonalTokenV2", map[string]any{"input": map[string]any{"expireAt": nil, "ipFilterId": nil}}); len(errs) != 1 {
+				t.Errorf("personal token creation: %+v", errs)
+			}
+		}},
+		{"operator: the admin's personal token through the user id", "operator.graphql", func(t *testing.T, c opClient) {
+			u := c.ok("GetUsersByUsername", map[string]any{"Username": "admin"})
+			tok := digStr(t, c.ok("RotateToken", map[string]any{"Id": digStr(t, u, "users", 0, "id")}), "rotateToken")
+			if r := c.call("GetIPFilters", nil); r.status != http.StatusUnauthorized {
+				t.Errorf("the replaced token answered %d", r.status)
+			}
+			nc := opClient{t: t, srv: c.srv, token: tok, file: c.file}
+			nc.ok("GetIPFilters", nil)
 		}},
 		{"operator: users and search domains", "operator.graphql", func(t *testing.T, c opClient) {
 			u := c.ok("GetUsersByUsername", map[string]any{"Username": "jane.doe"})
