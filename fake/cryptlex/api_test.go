@@ -635,3 +635,52 @@ func TestSeedRepeatsTokens(t *testing.T) {
 		t.Errorf("two servers with one seed issued different tokens")
 	}
 }
+
+// TestCreateExpiresAtForms: expiresAt is read in the ISO 8601 forms a .NET
+// JSON reader accepts (what Cryptlex's .NET clients send for a DateTime),
+// a time without a zone as UTC.
+func TestCreateExpiresAtForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string // want "" when the form is refused
+	}{
+		{"2027-01-01T00:00:00Z", "2027-01-01T00:00:00Z"},
+		{"2027-01-01T02:00:00+02:00", "2027-01-01T00:00:00Z"},
+		{"2027-01-01T00:00:00.1234567Z", "2027-01-01T00:00:00.123456Z"},
+		{"2027-01-01T00:00:00", "2027-01-01T00:00:00Z"},
+		{"2027-01-01T00:00:00.5", "2027-01-01T00:00:00.5Z"},
+		{"2027-01-01T00:00", "2027-01-01T00:00:00Z"},
+		{"2027-01-01T00:00+01:00", "2026-12-31T23:00:00Z"},
+		{"2027-01-01", "2027-01-01T00:00:00Z"},
+		{"2027-01-01 00:00:00", ""},
+		{"01/01/2027", ""},
+		{"2027-13-01", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			srv := start(t)
+			res := do(t, srv, "POST", cryptlex.PathPrefix, fixtures.CryptlexToken,
+				`{"name":"x","scopes":["user:read"],"expiresAt":"`+tt.in+`"}`)
+			if tt.want == "" {
+				res.expect(t, http.StatusBadRequest)
+				return
+			}
+			res.expect(t, http.StatusCreated)
+			var out map[string]string
+			res.decode(t, &out)
+			claims := parseClaims(t, out["accessToken"])
+			got := do(t, srv, "GET", cryptlex.PathPrefix+"/"+claims["jti"].(string), fixtures.CryptlexToken, "")
+			got.expect(t, http.StatusOK)
+			var tok map[string]any
+			got.decode(t, &tok)
+			if tok["expiresAt"] != tt.want {
+				t.Errorf("expiresAt = %v, want %s", tok["expiresAt"], tt.want)
+			}
+			want, _ := time.Parse(time.RFC3339Nano, tt.want)
+			if exp := claims["exp"]; exp != float64(want.Unix()) {
+				t.Errorf("exp claim = %v, want %d", exp, want.Unix())
+			}
+		})
+	}
+}

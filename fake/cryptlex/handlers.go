@@ -379,11 +379,11 @@ func (a *API) parseCreate(body []byte, now time.Time) (createRequest, *apiError)
 			return bad("expiresAt must be a date-time string.")
 		}
 		if s != "" {
-			t, perr := time.Parse(time.RFC3339Nano, s)
-			if perr != nil {
+			t, ok := parseDateTime(s)
+			if !ok {
 				return bad("expiresAt must be a date-time such as 2019-08-24T14:15:22Z.")
 			}
-			t = t.UTC().Truncate(timePrecision)
+			t = t.Truncate(timePrecision)
 			if !t.After(now) {
 				return bad("expiresAt must be a date in the future.")
 			}
@@ -397,6 +397,28 @@ func (a *API) parseCreate(body []byte, now time.Time) (createRequest, *apiError)
 		}
 	}
 	return req, nil
+}
+
+// dateTimeLayouts are the ISO 8601 forms a .NET JSON reader accepts for a
+// date-time, with a zone or without. When parsing, Go accepts a fractional
+// second after the seconds of any of them.
+var dateTimeLayouts = []string{
+	time.RFC3339,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// parseDateTime reads an ISO 8601 date-time. A time without a zone (what a
+// .NET client sends for a DateTime of unspecified kind) is taken as UTC.
+func parseDateTime(s string) (time.Time, bool) {
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func conflict() *apiError {
