@@ -687,6 +687,17 @@ func TestClientOperations(t *testing.T) {
 				t.Errorf("got %v", got)
 			}
 			c.ok("UpdateSystemToken", map[string]any{"Id": clusterMgmtID, "Permissions": []string{"ReadHealthCheck"}})
+			// The input variable bound to a struct of the seven booleans only:
+			// the enforcement fields are absent, not null.
+			got = c.ok("UpdateTokenSecurityPolicies", map[string]any{"input": map[string]any{
+				"personalUserTokensEnabled": false, "viewPermissionTokensEnabled": true,
+				"organizationPermissionTokensEnabled": true, "systemPermissionTokensEnabled": true,
+				"viewPermissionTokensAllowPermissionUpdates": false, "organizationPermissionTokensAllowPermissionUpdates": false,
+				"systemPermissionTokensAllowPermissionUpdates": true,
+			}})
+			if digStr(t, got, "updateTokenSecurityPolicies", "__typename") != "Organization" {
+				t.Errorf("got %v", got)
+			}
 			if errs, _ := c.fails("UpdateViewToken", map[string]any{"Id": jenkinsID, "ViewPermissions": []string{"ReadAccess"}}); len(errs) != 1 {
 				t.Errorf("view token update: %+v", errs)
 			}

@@ -31,6 +31,12 @@ func TestFixtureErrors(t *testing.T) {
 			want: []string{"logscale.json", "dashboards[0]", `"nope"`}},
 		{name: "bad IP filter", file: `{"ipFilters":[{"id":"f","name":"x","ipFilter":"allow 300.1.1.1"}]}`,
 			want: []string{"logscale.json", "ipFilters[0]", "line 1"}},
+		{name: "view connected to an unknown repository", file: `{"views":[{"id":"v","name":"x","connections":[{"repository":"nope","filter":"*"}]}]}`,
+			want: []string{"logscale.json", "views[0]", "connections[0]", `"nope"`}},
+		{name: "view connected to a view", file: `{"views":[{"id":"v","name":"x"},{"id":"w","name":"y","connections":[{"repository":"x"}]}]}`,
+			want: []string{"logscale.json", "views[1]", "connections[0]", `"x"`}},
+		{name: "repository with connections", file: `{"repositories":[{"id":"r","name":"x"},{"id":"s","name":"y","connections":[{"repository":"x"}]}]}`,
+			want: []string{"logscale.json", "repositories[1]", "connections"}},
 		{name: "duplicate token id", file: `{"tokens":[{"id":"a","secret":"b","type":"system","name":"x"},{"id":"a","secret":"c","type":"system","name":"y"}]}`,
 			want: []string{"logscale.json", "tokens[1]", "duplicate"}},
 	}
@@ -64,8 +70,9 @@ func TestFixturesMissingFile(t *testing.T) {
 func TestFixturesOwnFile(t *testing.T) {
 	t.Parallel()
 	file := `{
-  "users": [{"id": "u1", "username": "me", "createdAt": "2025-01-01T00:00:00Z"}],
-  "repositories": [{"id": "r1", "name": "logs"}],
+  "users": [{"id": "u1", "username": "me", "company": "Acme", "countryCode": "DK", "createdAt": "2025-01-01T00:00:00Z"}],
+  "repositories": [{"id": "r1", "name": "logs", "automaticSearch": false}],
+  "views": [{"id": "v1", "name": "all", "connections": [{"repository": "logs", "filter": "#type=web"}]}],
   "organization": {"id": "org", "name": "Org", "tokenSecurityPolicies": {"viewPermissionTokensAllowPermissionUpdates": true}},
   "tokens": [
     {"id": "t1", "secret": "s1", "type": "personal", "userId": "u1", "createdAt": 1},
@@ -73,7 +80,12 @@ func TestFixturesOwnFile(t *testing.T) {
   ]
 }`
 	srv := fake.Start(t, fake.WithFixtures(fstest.MapFS{"logscale.json": {Data: []byte(file)}}))
-	res := gql(t, srv, "t1~s1", `{ viewer { username } tokens(sortBy: Name) { results { id } } organization { configs { tokens { viewPermissionTokensAllowPermissionUpdates } } } }`, nil)
+	res := gql(t, srv, "t1~s1", `{ viewer { username } tokens(sortBy: Name) { results { id } } organization { configs { tokens { viewPermissionTokensAllowPermissionUpdates } } }
+		users { company countryCode picture }
+		searchDomains { __typename name automaticSearch ... on View { isFederated connections { repository { name } filter } } } }`, nil)
 	wantJSON(t, res.body, `{"data":{"viewer":{"username":"me"},"tokens":{"results":[{"id":"t2"}]},
-		"organization":{"configs":{"tokens":{"viewPermissionTokensAllowPermissionUpdates":true}}}}}`)
+		"organization":{"configs":{"tokens":{"viewPermissionTokensAllowPermissionUpdates":true}}},
+		"users":[{"company":"Acme","countryCode":"DK","picture":null}],
+		"searchDomains":[{"__typename":"Repository","name":"logs","automaticSearch":false},
+			{"__typename":"View","name":"all","automaticSearch":true,"isFederated":false,"connections":[{"repository":{"name":"logs"},"filter":"#type=web"}]}]}}`)
 }
