@@ -146,29 +146,42 @@ func (c opClient) call(op string, vars map[string]any) opResult {
 	if !ok {
 		c.t.Fatalf("no operation %q in %s", op, c.file)
 	}
-	parsed, errs := gqlparser.LoadQuery(schemaOf(c.t), d.query)
-	if len(errs) > 0 {
-		c.t.Fatalf("%s is not valid against the fake's schema: %v", op, errs)
-	}
-	var body []byte
-	var url string
-	if d.name == "" {
-		// shurcooL-graphql: no operation name, an empty variables object.
-		body, err = json.Marshal(map[string]any{"query": d.query, "variables": map[string]any{}})
-		url = c.srv.URL() + "/graphql"
-	} else {
-		req := struct {
-			Query         string         `json:"query"`
-			Variables     map[string]any `json:"variables,omitempty"`
-			OperationName string         `json:"operationName"`
-		}{d.query, vars, d.name}
-		body, err = json.Marshal(req)
-		url = c.srv.URL() + "/graphql?id=" + d.name
-	}
+	req := struct {
+		Query         string         `json:"query"`
+		Variables     map[string]any `json:"variables,omitempty"`
+		OperationName string         `json:"operationName"`
+	}{d.query, vars, d.name}
+	body, err := json.Marshal(req)
 	if err != nil {
 		c.t.Fatalf("marshal: %v", err)
 	}
-	hreq, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	return c.send(op, d.query, "/graphql?id="+d.name, body)
+}
+
+// raw sends a query as shurcooL-graphql clients do: POST <url>/graphql with
+// a JSON body of query and, when there are any, variables.
+func (c opClient) raw(query string, vars map[string]any) opResult {
+	c.t.Helper()
+	req := struct {
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables,omitempty"`
+	}{query, vars}
+	body, err := json.Marshal(req)
+	if err != nil {
+		c.t.Fatalf("marshal: %v", err)
+	}
+	return c.send(query, query, "/graphql", body)
+}
+
+// send posts body to path and decodes the answer; query is validated
+// against the fake's schema first, to check the answer's shape with.
+func (c opClient) send(op, query, path string, body []byte) opResult {
+	c.t.Helper()
+	parsed, errs := gqlparser.LoadQuery(schemaOf(c.t), query)
+	if len(errs) > 0 {
+		c.t.Fatalf("%s is not valid against the fake's schema: %v", op, errs)
+	}
+	hreq, err := http.NewRequest(http.MethodPost, c.srv.URL()+path, bytes.NewReader(body))
 	if err != nil {
 		c.t.Fatalf("new request: %v", err)
 	}
@@ -215,7 +228,17 @@ func (c opClient) call(op string, vars map[string]any) opResult {
 // exactly the shape the operation asks for, and returns the data.
 func (c opClient) ok(op string, vars map[string]any) map[string]any {
 	c.t.Helper()
-	r := c.call(op, vars)
+	return c.okResult(op, c.call(op, vars))
+}
+
+// rawOK is ok for raw.
+func (c opClient) rawOK(query string, vars map[string]any) map[string]any {
+	c.t.Helper()
+	return c.okResult(query, c.raw(query, vars))
+}
+
+func (c opClient) okResult(op string, r opResult) map[string]any {
+	c.t.Helper()
 	if r.status != http.StatusOK {
 		c.t.Fatalf("%s: status %d: %s", op, r.status, r.body)
 	}
@@ -250,6 +273,13 @@ func (c opClient) fails(op string, vars map[string]any) ([]gqlError, any) {
 // Boolean booleans, enums their values, and __typename a possible type.
 func checkShape(t *testing.T, schema *ast.Schema, doc *ast.QueryDocument, data map[string]any) {
 	t.Helper()
+	if problems := shapeProblems(schema, doc, data); len(problems) > 0 {
+		t.Errorf("%s: the answer does not have the shape of the schema:\n%s", doc.Operations[0].Name, strings.Join(problems, "\n"))
+	}
+}
+
+// shapeProblems lists what in data differs from what doc's operation asks for.
+func shapeProblems(schema *ast.Schema, doc *ast.QueryDocument, data map[string]any) []string {
 	op := doc.Operations[0]
 	root := schema.Query
 	if op.Operation == ast.Mutation {
@@ -332,8 +362,55 @@ func checkShape(t *testing.T, schema *ast.Schema, doc *ast.QueryDocument, data m
 		}
 		check(key, f.Definition.Type, f.SelectionSet, v)
 	}
-	if len(problems) > 0 {
-		t.Errorf("%s: the answer does not have the shape of the schema:\n%s", op.Name, strings.Join(problems, "\n"))
+	for key := range data {
+		if _, asked := fields[key]; !asked {
+			problems = append(problems, key+": not selected")
+		}
+	}
+	return problems
+}
+
+// TestShapeProblems checks that the shape check finds each kind of mismatch.
+func TestShapeProblems(t *testing.T) {
+	t.Parallel()
+	schema := schemaOf(t)
+	const query = `query Q { tokens(sortBy: Name) { totalResults results { __typename id expireAt
+		... on ViewPermissionsToken { permissions views { __typename id } } } } }`
+	doc, errs := gqlparser.LoadQuery(schema, query)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	good := `{"tokens":{"totalResults":1,"results":[{"__typename":"ViewPermissionsToken","id":"a","expireAt":null,
+		"permissions":["ReadAccess"],"views":[{"__typename":"View","id":"v"}]}]}}`
+	tests := []struct {
+		name, data, want string
+	}{
+		{"matches", good, ""},
+		{"missing field", `{"tokens":{"totalResults":1,"results":[{"__typename":"SystemPermissionsToken"}]}}`, "tokens.results[0].id: missing"},
+		{"extra field", `{"tokens":{"totalResults":1,"results":[{"__typename":"SystemPermissionsToken","id":"a","expireAt":null,"permissions":[]}]}}`, "permissions: not selected"},
+		{"null for non-null", `{"tokens":{"totalResults":null,"results":[]}}`, "tokens.totalResults: null"},
+		{"Long as a string", `{"tokens":{"totalResults":1,"results":[{"__typename":"PersonalUserToken","id":"a","expireAt":"1"}]}}`, "is not a Long"},
+		{"Long as a float", `{"tokens":{"totalResults":1,"results":[{"__typename":"PersonalUserToken","id":"a","expireAt":1.5e12}]}}`, "is not a Long"},
+		{"Int out of range", `{"tokens":{"totalResults":3000000000,"results":[]}}`, "is not a Int"},
+		{"unknown __typename", `{"tokens":{"totalResults":1,"results":[{"__typename":"IngestToken","id":"a","expireAt":null}]}}`, "is not a Token"},
+		{"no __typename on an interface", `{"tokens":{"totalResults":1,"results":[{"id":"a","expireAt":null}]}}`, "no __typename"},
+		{"object for a list", `{"tokens":{"totalResults":1,"results":{}}}`, "for list"},
+		{"extra root field", `{"tokens":{"totalResults":0,"results":[]},"viewer":{}}`, "viewer: not selected"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dec := json.NewDecoder(strings.NewReader(tc.data))
+			dec.UseNumber()
+			var data map[string]any
+			if err := dec.Decode(&data); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(shapeProblems(schema, doc, data), "\n")
+			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Errorf("problems = %q, want one containing %q", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -478,6 +555,16 @@ func strs(t *testing.T, v any) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Queries as shurcooL-graphql builds them from the structs of the deprecated
+// humio Go client: compact, anonymous, literal arguments.
+const (
+	shurcoolViewer        = `{viewer{username}}`
+	shurcoolUserFields    = `{id,username,fullName,email,company,countryCode,picture,isRoot,createdAt}`
+	shurcoolUsers         = `{users` + shurcoolUserFields + `}`
+	shurcoolUsersSearch   = `query($username:String!){users(search: $username)` + shurcoolUserFields + `}`
+	shurcoolPersonalToken = `mutation{createPersonalUserToken(input: {})}`
+)
 
 // allowPermissionUpdates is the operator's test setup: every policy on,
 // with permission updates allowed.
@@ -859,9 +946,22 @@ func TestClientOperations(t *testing.T) {
 				t.Errorf("unknown dashboard: %+v", errs)
 			}
 		}},
-		{"shurcooL: personal token with an empty input literal", "shurcool.graphql", func(t *testing.T, c opClient) {
-			tok := digStr(t, c.ok("", nil), "createPersonalUserToken")
-			idOf(t, tok)
+		{"shurcooL: the deprecated humio client", "", func(t *testing.T, c opClient) {
+			if got := digStr(t, c.rawOK(shurcoolViewer, nil), "viewer", "username"); got != "admin" {
+				t.Errorf("viewer.username = %q", got)
+			}
+			if n := digLen(t, c.rawOK(shurcoolUsers, nil), "users"); n != 3 {
+				t.Errorf("%d users", n)
+			}
+			u := c.rawOK(shurcoolUsersSearch, map[string]any{"username": "jane.doe"})
+			if digStr(t, u, "users", 0, "id") != janeID {
+				t.Errorf("users = %v", u)
+			}
+			tok := digStr(t, c.rawOK(shurcoolPersonalToken, nil), "createPersonalUserToken")
+			nc := opClient{t: t, srv: c.srv, token: tok}
+			if got := digStr(t, nc.rawOK(shurcoolViewer, nil), "viewer", "username"); got != "admin" {
+				t.Errorf("the new personal token is %q's", got)
+			}
 		}},
 	}
 	for _, tc := range tests {
@@ -928,6 +1028,11 @@ func TestClientOperationsValidAgainstLogScale(t *testing.T) {
 	lsSchema, lerr := validator.ValidateSchemaDocument(sd)
 	if lerr != nil {
 		t.Fatalf("load LogScale's signatures: %v", lerr)
+	}
+	for _, q := range []string{shurcoolViewer, shurcoolUsers, shurcoolUsersSearch, shurcoolPersonalToken} {
+		if _, errs := gqlparser.LoadQuery(lsSchema, q); len(errs) > 0 {
+			t.Errorf("%s: %v", q, errs)
+		}
 	}
 	n := 0
 	for file, ops := range docs {
