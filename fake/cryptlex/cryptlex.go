@@ -69,14 +69,16 @@ func New(env vendor.Env, opts Options) (*API, error) {
 
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {
-	item := PathPrefix + "/{id}"
-	r.Handle(PathPrefix, a.route(a.list, "")).Methods("GET")
-	r.Handle(PathPrefix, a.route(a.create, ScopeWritePATs)).Methods("POST")
-	r.Handle(item, a.route(a.get, "")).Methods("GET")
-	r.Handle(item, a.route(a.patch, ScopeWritePATs)).Methods("PATCH")
-	r.Handle(item, a.route(a.delete, ScopeWritePATs)).Methods("DELETE")
-	r.Handle(PathPrefix, a.methodNotAllowed("GET, POST"))
-	r.Handle(item, a.methodNotAllowed("GET, PATCH, DELETE"))
+	// Methods on a path's subrouter share the path's compiled pattern.
+	collection := r.Path(PathPrefix).Subrouter()
+	collection.Methods("GET").Handler(a.route(a.list, ""))
+	collection.Methods("POST").Handler(a.route(a.create, ScopeWritePATs))
+	collection.NewRoute().Handler(a.methodNotAllowed("GET, POST"))
+	item := r.Path(PathPrefix + "/{id}").Subrouter()
+	item.Methods("GET").Handler(a.route(a.get, ""))
+	item.Methods("PATCH").Handler(a.route(a.patch, ScopeWritePATs))
+	item.Methods("DELETE").Handler(a.route(a.delete, ScopeWritePATs))
+	item.NewRoute().Handler(a.methodNotAllowed("GET, PATCH, DELETE"))
 }
 
 // Reset puts the state back to the fixtures and forgets the rate-limit

@@ -58,10 +58,8 @@ func New(env vendor.Env, opts Options) (*API, error) {
 // PathPrefix/{id}, each with or without a trailing slash (Express routes
 // both).
 func (a *API) Register(r *mux.Router) {
-	r.HandleFunc(PathPrefix, a.serveCollection)
-	r.HandleFunc(PathPrefix+"/", a.serveCollection)
-	r.HandleFunc(PathPrefix+"/{id}", a.serveItem)
-	r.HandleFunc(PathPrefix+"/{id}/", a.serveItem)
+	r.HandleFunc(PathPrefix+"{slash:/?}", a.serveCollection)
+	r.HandleFunc(PathPrefix+"/{id}{slash:/?}", a.serveItem)
 }
 
 // Reset puts the state back to the fixtures.
