@@ -125,6 +125,8 @@ type opClient struct {
 	srv   *fake.Server
 	token string
 	file  string
+	// noID leaves ?id=<Operation> off the URL, as plain genqlient clients do.
+	noID bool
 }
 
 // opResult is one answer.
@@ -155,7 +157,11 @@ func (c opClient) call(op string, vars map[string]any) opResult {
 	if err != nil {
 		c.t.Fatalf("marshal: %v", err)
 	}
-	return c.send(op, d.query, "/graphql?id="+d.name, body)
+	path := "/graphql?id=" + d.name
+	if c.noID {
+		path = "/graphql"
+	}
+	return c.send(op, d.query, path, body)
 }
 
 // raw sends a query as shurcooL-graphql clients do: POST <url>/graphql with
@@ -944,6 +950,16 @@ func TestClientOperations(t *testing.T) {
 			errs, _ := c.fails("CreateReadonlyToken", map[string]any{"Id": "nope", "Name": "wall", "IPFilterId": nil, "Ownership": "User"})
 			if len(errs) != 1 || errs[0].Message != "Entity Not Found" {
 				t.Errorf("unknown dashboard: %+v", errs)
+			}
+		}},
+		{"example: the viewer through a plain genqlient transport", "example.graphql", func(t *testing.T, c opClient) {
+			c.noID = true
+			v := c.ok("GetViewer", nil)
+			if digStr(t, v, "viewer", "username") != "admin" || digStr(t, v, "viewer", "email") != "admin@example.com" {
+				t.Errorf("viewer = %v", v)
+			}
+			if got := digStr(t, v, "viewer", "createdAt"); got != "2024-10-01T08:00:00Z" && got != "2024-10-01T08:00:00.000Z" {
+				t.Errorf("viewer.createdAt = %q", got)
 			}
 		}},
 		{"shurcooL: the deprecated humio client", "", func(t *testing.T, c opClient) {
