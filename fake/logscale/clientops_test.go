@@ -29,12 +29,13 @@ import (
 // The operation files in testdata/logscale/clients hold operations shaped
 // like those real LogScale clients send: the same root fields, arguments,
 // variable types and selections (with the __typename that genqlient adds to
-// selections on interfaces). clientOps runs them the way those clients do.
+// selections on interfaces). TestClientOperations sends them the way those
+// clients do.
 
 // clientDoc is one operation of a client file, ready to send: the operation
 // and the fragments it uses, as a generated client prints them.
 type clientDoc struct {
-	name  string // operation name; "" for an anonymous operation
+	name  string
 	query string
 }
 
@@ -117,8 +118,8 @@ func schemaOf(t *testing.T) *ast.Schema {
 	return fakeSchema
 }
 
-// opClient sends operations of one file as a genqlient client with the
-// LogScale operator's transport does: POST <url>/graphql?id=<Operation>,
+// opClient sends the operations of one file the way a genqlient client with
+// the LogScale operator's transport does: POST <url>/graphql?id=<Operation>,
 // a JSON body with query, variables (explicit nulls kept) and operationName.
 type opClient struct {
 	t     *testing.T
