@@ -119,27 +119,19 @@ func newServer(cfg config) (*Server, error) {
 	return s, nil
 }
 
-// buildAPIs loads the three vendor APIs from fsys. They are built
-// concurrently (loading fixtures and parsing Cryptlex's signing key is most
-// of a server's start-up); an error is the first in the order logscale,
-// unleash, cryptlex.
 func (s *Server) buildAPIs(fsys fs.FS) error {
 	env := vendor.Env{Now: s.clock.Now, Random: s.random, Fixtures: fsys, Logger: s.cfg.logger}
-	var (
-		wg    sync.WaitGroup
-		cl    *cryptlex.API
-		clErr error
-		ul    *unleash.API
-		ulErr error
-	)
-	wg.Go(func() { cl, clErr = cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit}) })
-	wg.Go(func() { ul, ulErr = unleash.New(env, unleash.Options{PATsDisabled: s.cfg.patsDisabled}) })
 	ls, err := logscale.New(env)
-	wg.Wait()
-	for _, e := range []error{err, ulErr, clErr} {
-		if e != nil {
-			return e
-		}
+	if err != nil {
+		return err
+	}
+	ul, err := unleash.New(env, unleash.Options{PATsDisabled: s.cfg.patsDisabled})
+	if err != nil {
+		return err
+	}
+	cl, err := cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit})
+	if err != nil {
+		return err
 	}
 	s.apis = []vendor.API{ls, ul, cl}
 	s.byName = map[string]vendor.API{APILogScale: ls, APIUnleash: ul, APICryptlex: cl}

@@ -22,10 +22,7 @@ const MaxBodyBytes = 1 << 20
 type Env struct {
 	// Now is the fake's clock.
 	Now func() time.Time
-	// Random generates ids and secrets; it is seeded by the server. An API
-	// draws from it only while serving requests, never in its constructor:
-	// the server builds the APIs concurrently, and the order of draws must
-	// not depend on scheduling.
+	// Random generates ids and secrets; it is seeded by the server.
 	Random *random.Source
 	// Fixtures is the data set directory (see package fixtures for its layout).
 	Fixtures fs.FS
