@@ -66,7 +66,7 @@ const verifiedCacheSize = 1024
 // NewSigner returns a Signer for the PEM-encoded RSA private key (PKCS #1 or
 // PKCS #8).
 func NewSigner(pemKey []byte) (*Signer, error) {
-	key, err := jwt.ParseRSAPrivateKeyFromPEM(pemKey)
+	key, err := parseKey(pemKey)
 	if err != nil {
 		return nil, fmt.Errorf("parse RSA private key: %w", err)
 	}
@@ -76,6 +76,24 @@ func NewSigner(pemKey []byte) (*Signer, error) {
 		parser:   jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithoutClaimsValidation()),
 		verified: make(map[string]*Claims),
 	}, nil
+}
+
+// parsedKeys holds the RSA keys parsed in this process, by their PEM text.
+// Parsing and checking a key is the larger part of a server's start-up; a
+// parsed key is never modified and is safe for concurrent use, so servers
+// with the same key share it (each keeps its own Signer and cache).
+var parsedKeys sync.Map // string -> *rsa.PrivateKey
+
+func parseKey(pemKey []byte) (*rsa.PrivateKey, error) {
+	if key, ok := parsedKeys.Load(string(pemKey)); ok {
+		return key.(*rsa.PrivateKey), nil
+	}
+	key, err := jwt.ParseRSAPrivateKeyFromPEM(pemKey)
+	if err != nil {
+		return nil, err
+	}
+	parsedKeys.Store(string(pemKey), key)
+	return key, nil
 }
 
 // Sign returns the signed token for c.
