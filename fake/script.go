@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/tokenfake/tokenfake/fake/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
 	"github.com/tokenfake/tokenfake/fake/logscale"
@@ -202,7 +204,7 @@ func compileRule(r Rule, scenario string, index int) (*rule, error) {
 		return nil, fail("respond.delay", "must be between 0 and %s, got %s", MaxDelay, resp.Delay)
 	}
 	for k := range resp.Headers {
-		if !validHeaderName(k) {
+		if !httpguts.ValidHeaderFieldName(k) {
 			return nil, fail("respond.headers", "%q is not a valid header name", k)
 		}
 	}
@@ -233,18 +235,6 @@ func validMethod(m string) bool {
 		return true
 	}
 	return false
-}
-
-func validHeaderName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for _, c := range []byte(k) {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // pattern is a compiled path pattern; the zero pattern matches every path.
