@@ -111,7 +111,9 @@ func newServer(cfg config) (*Server, error) {
 		}
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
-	s.router = mux.NewRouter()
+	// Paths are routed as sent: none of the vendors redirects a path with
+	// empty or dot segments to its cleaned form, so neither does the fake.
+	s.router = mux.NewRouter().SkipClean(true)
 	for _, api := range s.apis {
 		api.Register(s.router)
 	}

@@ -72,7 +72,7 @@ func badData(reason string) *apiError {
 // middlewareError is an error raised by Unleash's middleware, with a fresh
 // error id.
 func (a *API) middlewareError(name, message string) *apiError {
-	return &apiError{ID: a.env.Random.UUID(), Name: name, Message: message, Details: []detail{{Message: message}}}
+	return &apiError{ID: a.errorIDs.UUID(), Name: name, Message: message, Details: []detail{{Message: message}}}
 }
 
 func (a *API) authRequired() *apiError {
@@ -91,7 +91,7 @@ func (a *API) contentTypeError(provided string) *apiError {
 }
 
 func (a *API) schemaError(details []detail) *apiError {
-	return &apiError{ID: a.env.Random.UUID(), Name: "BadDataError", Message: msgSchemaInvalid, Details: details}
+	return &apiError{ID: a.errorIDs.UUID(), Name: "BadDataError", Message: msgSchemaInvalid, Details: details}
 }
 
 func (a *API) pathNotFound(r *http.Request) *apiError {

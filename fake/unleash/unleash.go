@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
 )
 
@@ -40,9 +41,17 @@ type API struct {
 	opts     Options
 	fixtures fixtureData
 
+	// errorIDs draws the ids of middleware errors. It is a stream of its
+	// own so that a failed request does not change the ids and secrets
+	// that later requests get.
+	errorIDs *random.Source
+
 	mu sync.Mutex
 	st *state
 }
+
+// errorIDLabel derives errorIDs from the server's seed.
+const errorIDLabel = 0x756e6c65617368 // "unleash"
 
 // New builds the API from env.Fixtures (unleash.json). A missing file gives
 // an API without users; a malformed one an error naming the file.
@@ -51,7 +60,7 @@ func New(env vendor.Env, opts Options) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{env: env, opts: opts, st: st}, nil
+	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), st: st}, nil
 }
 
 // Register adds the API's routes to r: every method on PathPrefix and on
@@ -60,10 +69,12 @@ func New(env vendor.Env, opts Options) (*API, error) {
 func (a *API) Register(r *mux.Router) {
 	r.HandleFunc(PathPrefix+"{slash:/?}", a.serveCollection)
 	r.HandleFunc(PathPrefix+"/{id}{slash:/?}", a.serveItem)
+	r.PathPrefix(PathPrefix + "/").HandlerFunc(a.serveUnknown)
 }
 
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {
+	a.errorIDs.Reset()
 	st, err := loadFixtures(a.env.Fixtures)
 	if err != nil {
 		// New loaded the same files; they are read-only.
@@ -202,6 +213,22 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
 	}
+}
+
+// serveUnknown answers a path under PathPrefix that no route serves (such
+// as /api/admin/user/tokens/1/2) as Unleash's catch-all for /api does,
+// after the body parser and authentication.
+func (a *API) serveUnknown(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.readJSONBody(w, r); !ok {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, aerr := a.authenticate(r); aerr != nil {
+		writeJSON(w, http.StatusUnauthorized, aerr)
+		return
+	}
+	writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
 }
 
 func (a *API) disabled() bool { return a.opts.PATsDisabled || a.st.disabled }

@@ -50,6 +50,17 @@ func (s *Source) Reset() {
 	s.rng = mrand.New(mrand.NewPCG(s.seed, s.seed^0x9e3779b97f4a7c15))
 }
 
+// Derive returns a Source of its own, seeded from s's seed and label: the
+// same seed and label give the same sequence, and drawing from either never
+// moves the other. Reset rewinds each separately.
+func (s *Source) Derive(label uint64) *Source {
+	seed := mrand.New(mrand.NewPCG(s.seed, label)).Uint64()
+	if seed == 0 {
+		seed = 1 // 0 would ask New for an unpredictable seed
+	}
+	return New(seed)
+}
+
 // String returns n characters drawn from alphabet.
 func (s *Source) String(alphabet string, n int) string {
 	s.mu.Lock()

@@ -59,3 +59,27 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestDeriveIsRepeatableAndIndependent(t *testing.T) {
+	t.Parallel()
+	parent, twin := random.New(42), random.New(42)
+	d := parent.Derive(7)
+	want := draw(twin)
+	first := draw(d) // drawing from the derived source must not move parent
+	if got := draw(parent); got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("parent drew %q after the derived source drew, want %q", got, want)
+	}
+	if again := draw(random.New(42).Derive(7)); again[0] != first[0] {
+		t.Errorf("same seed and label drew %q and %q", first[0], again[0])
+	}
+	if other := draw(random.New(42).Derive(8)); other[0] == first[0] {
+		t.Errorf("labels 7 and 8 both drew %q", first[0])
+	}
+	if same := draw(random.New(42)); same[0] == first[0] {
+		t.Errorf("the derived source repeats its parent: %q", first[0])
+	}
+	d.Reset()
+	if got := draw(d); got[0] != first[0] {
+		t.Errorf("after Reset the derived source drew %q, want %q", got[0], first[0])
+	}
+}
