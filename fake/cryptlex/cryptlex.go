@@ -79,6 +79,7 @@ func (a *API) Register(r *mux.Router) {
 	item.Methods("PATCH").Handler(a.route(a.patch, ScopeWritePATs))
 	item.Methods("DELETE").Handler(a.route(a.delete, ScopeWritePATs))
 	item.NewRoute().Handler(a.methodNotAllowed("GET, PATCH, DELETE"))
+	r.PathPrefix(PathPrefix + "/").Handler(a.notFound())
 }
 
 // Reset puts the state back to the fixtures and forgets the rate-limit

@@ -183,6 +183,19 @@ func (a *API) methodNotAllowed(allow string) http.Handler {
 	})
 }
 
+// notFound answers a path under PathPrefix that no route serves (a trailing
+// slash, an empty segment, a segment after the id): 404 with the error body,
+// after the rate limit and before authentication, as a router that finds no
+// endpoint answers.
+func (a *API) notFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.rateLimit(w, r) {
+			return
+		}
+		a.writeError(w, r, errorf(http.StatusNotFound, defaultMessage(http.StatusNotFound)))
+	})
+}
+
 // ownToken returns the caller's token named by the path's id.
 func (a *API) ownToken(c *call) (*pat, *apiError) {
 	t := a.state.tokens[mux.Vars(c.r)["id"]]
