@@ -23,7 +23,7 @@ const AdminPrefix = "/_fake/"
 // adminHandler serves the admin API: the Go API's operations over HTTP,
 // JSON in and out.
 func (s *Server) adminHandler() http.Handler {
-	r := mux.NewRouter()
+	r := mux.NewRouter().SkipClean(true) // as the vendor routes: no redirects
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusNotFound, fmt.Sprintf("no admin route %s", r.URL.Path))
 	})
@@ -194,6 +194,13 @@ type clockBody struct {
 	Now time.Time `json:"now"`
 }
 
+// The years the admin API lets the clock reach: JSON's and .NET's date-time
+// formats write four-digit years from 1.
+const (
+	minClockYear = 1
+	maxClockYear = 9999
+)
+
 // clockChange is the body of POST /_fake/clock.
 type clockChange struct {
 	// Set stops the clock at this time (RFC 3339).
@@ -225,6 +232,14 @@ func (s *Server) adminSetClock(w http.ResponseWriter, r *http.Request) {
 			writeAdminError(w, http.StatusBadRequest, fmt.Sprintf("advance: %q is not a duration such as \"24h\" or \"90s\"", c.Advance))
 			return
 		}
+	}
+	next := s.clock.Now()
+	if c.Set != nil {
+		next = *c.Set
+	}
+	if y := next.Add(d).Year(); y < minClockYear || y > maxClockYear {
+		writeAdminError(w, http.StatusBadRequest, fmt.Sprintf("the clock would read year %d: it must stay within the years %d to %d, which every vendor's date format can write", y, minClockYear, maxClockYear))
+		return
 	}
 	if c.Set != nil {
 		s.clock.Set(*c.Set)

@@ -9,8 +9,10 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 
@@ -123,7 +125,7 @@ func parseScenario(data []byte) (Scenario, error) {
 	if err != nil {
 		var u *unknownFieldError
 		if errors.As(err, &u) {
-			return Scenario{}, fmt.Errorf("%s: %w", u.key, err)
+			return Scenario{}, fmt.Errorf("%s: %w", keyName(u.key), err)
 		}
 		return Scenario{}, fmt.Errorf("top level: %w", err)
 	}
@@ -240,7 +242,7 @@ func parseRule(raw any) (Rule, error) {
 			case uint64, int64, float64, bool:
 				resp.Headers[k] = fmt.Sprint(x)
 			default:
-				return fail("respond.headers."+k, fmt.Errorf("must be a string or a number, got %s", kind(hv)))
+				return fail("respond.headers."+keyName(k), fmt.Errorf("must be a string or a number, got %s", kind(hv)))
 			}
 		}
 	}
@@ -328,14 +330,28 @@ func fieldPath(prefix string, err error) string {
 	var u *unknownFieldError
 	if errors.As(err, &u) {
 		if prefix == "" {
-			return u.key
+			return keyName(u.key)
 		}
-		return prefix + "." + u.key
+		return prefix + "." + keyName(u.key)
 	}
 	if prefix == "" {
 		return "rule"
 	}
 	return prefix
+}
+
+// keyName is a mapping key as an error names it: as written when it is a
+// plain word, else quoted, so that an error stays on one line.
+func keyName(k string) string {
+	for _, r := range k {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) || r == '"' || r == ':' {
+			return strconv.Quote(k)
+		}
+	}
+	if k == "" {
+		return `""`
+	}
+	return k
 }
 
 func str(m map[string]any, key string) (string, error) {
