@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
 	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
@@ -121,6 +124,73 @@ func fuzzSeedQueries(f *testing.F) [][2]string {
 	return out
 }
 
+// rootFieldsFailed reports whether every root field the request body selects
+// failed in its own resolver (an error whose path is that field alone): such
+// a request must change nothing either.
+func rootFieldsFailed(body []byte, errs json.RawMessage) bool {
+	var req struct {
+		Query         string `json:"query"`
+		OperationName string `json:"operationName"`
+	}
+	if json.Unmarshal(body, &req) != nil || len(errs) == 0 {
+		return false
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
+	if err != nil {
+		return false
+	}
+	var op *ast.OperationDefinition
+	for _, o := range doc.Operations {
+		if o.Name == req.OperationName || (req.OperationName == "" && len(doc.Operations) == 1) {
+			op = o
+		}
+	}
+	if op == nil {
+		return false
+	}
+	var list []struct {
+		Path []any `json:"path"`
+	}
+	if json.Unmarshal(errs, &list) != nil {
+		return false
+	}
+	failed := map[string]bool{}
+	for _, e := range list {
+		if len(e.Path) == 1 {
+			if k, ok := e.Path[0].(string); ok {
+				failed[k] = true
+			}
+		}
+	}
+	all, n := true, 0
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch x := sel.(type) {
+			case *ast.Field:
+				key := x.Alias
+				if key == "" {
+					key = x.Name
+				}
+				n++
+				all = all && failed[key]
+			case *ast.InlineFragment:
+				walk(x.SelectionSet)
+			case *ast.FragmentSpread:
+				if !seen[x.Name] {
+					seen[x.Name] = true
+					if d := doc.Fragments.ForName(x.Name); d != nil {
+						walk(d.SelectionSet)
+					}
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	return all && n > 0
+}
+
 // FuzzGraphQL sends arbitrary bodies, queries, variables and credentials to
 // POST /graphql. Whatever the input, the fake answers one of LogScale's
 // statuses with its content type, a 200 is a GraphQL response, and a
@@ -152,6 +222,17 @@ func FuzzGraphQL(f *testing.F) {
 		{`query Q($id: String!) { token(tokenId: $id) { __typename name } }`, `{"id": null}`, `Q`},
 		{`query Q { ipFilters { id } } query R { viewer { id } }`, ``, `S`},
 		{"\x00{", `[`, ``},
+		{`mutation { updateIPFilter(input: {id: "` + officeFilterID + `", name: "x", ipFilter: "allow nonsense"}) { id } }`, ``, ``},
+		{`mutation { updateIPFilter(input: {id: "nope", name: "x"}) { id } }`, ``, ``},
+		{`mutation { deleteIPFilter(input: {id: "nope"}) }`, ``, ``},
+		{`mutation { deleteReadonlyToken(id: "abc123", token: "nope") { result } }`, ``, ``},
+		{`mutation { createReadonlyToken(id: "nope", name: "x") { token } }`, ``, ``},
+		{`mutation { createReadonlyToken(id: "abc123", name: "x", ipFilterId: "nope", queryOwnershipType: User) { token } }`, ``, ``},
+		{`mutation { updateSystemPermissionsTokenPermissions(input: {id: "` + clusterMgmtID + `", permissions: [ReadHealthCheck]}) }`, ``, ``},
+		{`mutation { createPersonalUserTokenV2(input: {expireAt: 1000}) { token } }`, ``, ``},
+		{`mutation { rotateToken(input: {id: "nope"}) }`, ``, ``},
+		{`mutation { createViewPermissionsTokenV2(input: {name: "x", viewIds: ["nope"], viewPermissions: [ReadAccess]}) { token } }`, ``, ``},
+		{`mutation M($i: IPFilterInput!) { a: createIPFilter(input: $i) { id } b: createIPFilter(input: $i) { id } }`, `{"i": {"name": "n", "ipFilter": "deny 10.0.0.0/33"}}`, `M`},
 	}
 	for i, s := range seeds {
 		f.Add([]byte(nil), s.query, s.vars, s.op, "", uint8(i*8), uint8(0))
@@ -246,7 +327,7 @@ func FuzzGraphQL(f *testing.F) {
 					}
 				}
 			}
-			failed = !hasData
+			failed = !hasData || rootFieldsFailed(body, res["errors"])
 		} else {
 			if mt != "text/plain" {
 				t.Fatalf("%d with content type %q", rec.Code, mt)
