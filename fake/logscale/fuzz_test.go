@@ -3,6 +3,7 @@ package logscale_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/tokenfake/tokenfake/fake"
+	"github.com/tokenfake/tokenfake/fake/logscale"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -191,6 +193,56 @@ func rootFieldsFailed(body []byte, errs json.RawMessage) bool {
 	return all && n > 0
 }
 
+// repeatedFields is a query that selects field n times.
+func repeatedFields(n int, field string) string {
+	return "{ " + strings.Repeat(field, n) + "}"
+}
+
+// doublingFragments is a query whose fragments each spread the next one
+// twice, depth times.
+func doublingFragments(depth int) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }\n")
+	for i := range depth {
+		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on Query { ipFilters { id } }\n", depth)
+	return b.String()
+}
+
+// TestRepeatedFieldsAreBounded checks that a query repeating one field
+// thousands of times (which graphql-go's validator compares pairwise) is
+// refused as too complex before it is validated, while queries that repeat
+// fields as real clients do still run.
+func TestRepeatedFieldsAreBounded(t *testing.T) {
+	t.Parallel()
+	tooComplex := fmt.Sprintf(`{"errors":[{"message":"The query is too complex: it repeats fields with the same name more than its %d comparisons allow."}]}`, logscale.MaxFieldPairs)
+	for _, tt := range []struct {
+		name, query string
+		refused     bool
+	}{
+		{"one field 2500 times", repeatedFields(2500, "ipFilters{id} "), true},
+		{"nested fields merged", repeatedFields(300, "ipFilters{id} "), true},
+		{"fragments doubling 25 times", doublingFragments(25), true},
+		{"one field 100 times", repeatedFields(100, "ipFilters{id} "), false},
+		{"fragments doubling 5 times", doublingFragments(5), false},
+		{"distinct aliases", "{ a: ipFilters { id } b: ipFilters { id } a: ipFilters { name } }", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := start(t)
+			body, _ := json.Marshal(map[string]string{"query": tt.query})
+			res := do(t, srv, http.MethodPost, "/graphql", fixtures.LogScaleToken, string(body))
+			if res.status != http.StatusOK || res.header.Get("Content-Type") != "application/json" {
+				t.Fatalf("status %d, content type %q", res.status, res.header.Get("Content-Type"))
+			}
+			if got := string(res.body) == tooComplex; got != tt.refused {
+				t.Errorf("refused = %v, want %v; body %.300s", got, tt.refused, res.body)
+			}
+		})
+	}
+}
+
 // FuzzGraphQL sends arbitrary bodies, queries, variables and credentials to
 // POST /graphql. Whatever the input, the fake answers one of LogScale's
 // statuses with its content type, a 200 is a GraphQL response, and a
@@ -234,6 +286,8 @@ func FuzzGraphQL(f *testing.F) {
 		{`mutation { createViewPermissionsTokenV2(input: {name: "x", viewIds: ["nope"], viewPermissions: [ReadAccess]}) { token } }`, ``, ``},
 		{`mutation M($i: IPFilterInput!) { a: createIPFilter(input: $i) { id } b: createIPFilter(input: $i) { id } }`, `{"i": {"name": "n", "ipFilter": "deny 10.0.0.0/33"}}`, `M`},
 	}
+	seeds = append(seeds, struct{ query, vars, op string }{repeatedFields(2500, "ipFilters{id} "), "", ""},
+		struct{ query, vars, op string }{doublingFragments(25), "", ""})
 	for i, s := range seeds {
 		f.Add([]byte(nil), s.query, s.vars, s.op, "", uint8(i*8), uint8(0))
 	}

@@ -94,9 +94,19 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
 		return
 	}
+	var doc *ast.QueryDocument
+	if len(*req.Query) <= MaxQueryLength {
+		// A document graphql-go cannot parse gets its own syntax error.
+		if d, err := parser.ParseQuery(&ast.Source{Input: *req.Query}); err == nil {
+			doc = d
+			if msg := overlapError(doc); msg != "" {
+				writeGraphQL(w, graphQLResponse{Errors: []*gqlerrors.QueryError{{Message: msg}}})
+				return
+			}
+		}
+	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
 	res := schema.Exec(ctx, *req.Query, opName, req.Variables)
-	var doc *ast.QueryDocument
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
 			e.Message = sangriaStyle(e.Message)
@@ -113,10 +123,15 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// empty data; such a request error has no data at all.
 		res.Data = nil
 	}
+	writeGraphQL(w, graphQLResponse{Data: res.Data, Errors: res.Errors})
+}
+
+// writeGraphQL answers 200 with res as JSON.
+func writeGraphQL(w http.ResponseWriter, res graphQLResponse) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(graphQLResponse{Data: res.Data, Errors: res.Errors}); err != nil {
+	if err := enc.Encode(res); err != nil {
 		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
 		return
 	}
