@@ -5,9 +5,12 @@
 // In a test, Start gives a fresh server on a loopback port:
 //
 //	srv := fake.Start(t)
-//	client := logscaleclient.New(srv.URL()+"/graphql", fixtures.LogScaleToken)
+//	client := yourclient.New(srv.URL()+"/graphql", fixtures.LogScaleToken) // the code under test
 //
 // Every server is independent: two servers in one process share no state.
+// Scripted rules (Script, WithScenario) make it fail the way the vendors
+// fail; the journal (Requests, Count) tells what was called; the Clock makes
+// expiry testable without sleeping.
 package fake
 
 import (
