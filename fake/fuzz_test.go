@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenfake/tokenfake/fake/internal/apitest"
+
 	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fixtures"
 	"github.com/tokenfake/tokenfake/scenarios"
@@ -23,28 +25,6 @@ import (
 // "scenario <source>: " prefix: it says what is wrong and where.
 var fuzzScenarioError = regexp.MustCompile(`^(not valid YAML or JSON: .+|empty file|top level: .+|(name|description|rules): .+|` +
 	`[^\n]*: unknown field \(known: name, description, rules\)|rules\[\d+\]( \("[^\n]*"\))?: [^\n]+: .+)$`)
-
-// fuzzServe runs one request through h, failing t on a panic (other than
-// the documented http.ErrAbortHandler of socket faults) or if it takes
-// longer than 10 seconds.
-func fuzzServe(t *testing.T, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		h.ServeHTTP(rec, req)
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("%s %s panicked: %v", req.Method, req.URL, p)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s %s did not answer within 10s", req.Method, req.URL)
-	}
-	return rec
-}
 
 // fuzzScenarioSeeds adds every scenario file the repository has: the
 // built-ins, the test scenarios and the invalid ones.
@@ -180,7 +160,7 @@ func fuzzAdminState(t *testing.T, h http.Handler, auth string) string {
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
 		}
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", p, rec.Code, rec.Body)
 		}
@@ -255,7 +235,7 @@ func FuzzAdminAPI(f *testing.F) {
 		if pick&16 != 0 && auth != "" {
 			req.Header.Set("Authorization", auth)
 		}
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: status %d: %s", method, req.URL, rec.Code, rec.Body)
@@ -296,7 +276,7 @@ func FuzzAdminAPI(f *testing.F) {
 			vreq := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
 			vreq.Header.Set("Authorization", c.auth)
 			vreq.Header.Set("Content-Type", "application/json")
-			if r := fuzzServe(t, h, vreq); r.Code >= 500 {
+			if r := apitest.Serve(t, h, vreq); r.Code >= 500 {
 				t.Fatalf("after %s %q (%d %s): %s %s answers %d %s", method, req.URL, rec.Code, rec.Body, c.method, c.path, r.Code, r.Body)
 			}
 		}

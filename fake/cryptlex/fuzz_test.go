@@ -7,7 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/tokenfake/tokenfake/fake/internal/apitest"
 
 	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fake/cryptlex"
@@ -17,27 +18,6 @@ import (
 // fuzzMethods are the methods a fuzz input picks from.
 var fuzzMethods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodPut, http.MethodHead, http.MethodOptions, "PROPFIND", "get"}
 
-// fuzzServe runs one request through h, failing t on a panic or if it takes
-// longer than 10 seconds.
-func fuzzServe(t *testing.T, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		h.ServeHTTP(rec, req)
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("%s %s panicked: %v", req.Method, req.URL, p)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s %s did not answer within 10s", req.Method, req.URL)
-	}
-	return rec
-}
-
 // fuzzState lists the PATs of both fixture users and creates one PAT, whose
 // token shows what the id generator gives next.
 func fuzzState(t *testing.T, h http.Handler, jane string) string {
@@ -46,7 +26,7 @@ func fuzzState(t *testing.T, h http.Handler, jane string) string {
 	for _, tok := range []string{fixtures.CryptlexToken, jane} {
 		req := httptest.NewRequest(http.MethodGet, cryptlex.PathPrefix+"?limit=100", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("list: %d %s", rec.Code, rec.Body)
 		}
@@ -55,7 +35,7 @@ func fuzzState(t *testing.T, h http.Handler, jane string) string {
 	req := httptest.NewRequest(http.MethodPost, cryptlex.PathPrefix, strings.NewReader(`{"name":"fuzz probe","scopes":["license:read"]}`))
 	req.Header.Set("Authorization", "Bearer "+fixtures.CryptlexToken)
 	req.Header.Set("Content-Type", "application/json")
-	rec := fuzzServe(t, h, req)
+	rec := apitest.Serve(t, h, req)
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("probe create: %d %s", rec.Code, rec.Body)
 	}
@@ -177,7 +157,7 @@ func FuzzPATs(f *testing.F) {
 			req.Header["Authorization"] = []string{cred}
 		}
 		req.Header.Set("Content-Type", "application/json")
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 
 		if rec.Code >= 200 && rec.Code < 300 {
 			return

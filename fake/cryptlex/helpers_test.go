@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokenfake/tokenfake/fake/internal/openapicheck"
+	"github.com/tokenfake/tokenfake/fake/internal/apitest"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -88,8 +88,8 @@ func do(t *testing.T, srv *fake.Server, method, path, token, body string) respon
 // routes with the field names, JSON types and statuses Cryptlex documents,
 // the nullability of its generated clients, and the rate-limit headers of
 // every answer.
-var openAPI = sync.OnceValues(func() (*openapicheck.Checker, error) {
-	return openapicheck.Load(filepath.Join("..", "..", "testdata", "cryptlex", "openapi.json"))
+var openAPI = sync.OnceValues(func() (*apitest.OpenAPI, error) {
+	return apitest.LoadOpenAPI(filepath.Join("..", "..", "testdata", "cryptlex", "openapi.json"))
 })
 
 // validate checks resp, the answer to req, against the OpenAPI document:
@@ -102,7 +102,7 @@ func validate(t *testing.T, req *http.Request, resp response) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checker.Check(req, resp.status, resp.header, resp.body); err != nil && !errors.Is(err, openapicheck.ErrNotDocumented) {
+	if err := checker.Check(req, resp.status, resp.header, resp.body); err != nil && !errors.Is(err, apitest.ErrNotDocumented) {
 		t.Errorf("%v\nbody: %s", err, resp.body)
 	}
 }

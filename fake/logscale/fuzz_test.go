@@ -13,7 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/tokenfake/tokenfake/fake/internal/apitest"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -63,34 +64,13 @@ var fuzzRemotes = []string{"192.0.2.1:1234", "127.0.0.1:5555", "10.1.2.3:80", "[
 // fuzzAllowed are the statuses /graphql may answer.
 var fuzzAllowed = map[int]bool{200: true, 400: true, 401: true, 403: true, 405: true, 413: true}
 
-// fuzzServe runs one request through h, failing t if it takes longer than
-// a few seconds (a hang).
-func fuzzServe(t *testing.T, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		h.ServeHTTP(rec, req)
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("%s %s panicked: %v", req.Method, req.URL, p)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s %s did not answer within 10s", req.Method, req.URL)
-	}
-	return rec
-}
-
 // fuzzGraphQL sends query with the admin token and returns the body.
 func fuzzGraphQL(t *testing.T, h http.Handler, query string) string {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+fixtures.LogScaleToken)
-	rec := fuzzServe(t, h, req)
+	rec := apitest.Serve(t, h, req)
 	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
 		t.Fatalf("state query: %d %s", rec.Code, rec.Body)
 	}
@@ -340,7 +320,7 @@ func FuzzGraphQL(f *testing.F) {
 			req.Header["Authorization"] = []string{cred}
 		}
 		req.Header.Set("Content-Type", "application/json")
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 
 		if !fuzzAllowed[rec.Code] {
 			t.Fatalf("status %d, want one of 200, 400, 401, 403, 405, 413; body %q", rec.Code, rec.Body)

@@ -8,7 +8,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/tokenfake/tokenfake/fake/internal/apitest"
 
 	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fixtures"
@@ -33,27 +34,6 @@ var fuzzAuth = []string{
 // input may also bring its own.
 var fuzzContentTypes = []string{"application/json", "application/json; charset=utf-8", "", "text/plain", "application/merge-patch+json", "application/x-www-form-urlencoded"}
 
-// fuzzServe runs one request through h, failing t on a panic or if it takes
-// longer than 10 seconds.
-func fuzzServe(t *testing.T, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		h.ServeHTTP(rec, req)
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("%s %s panicked: %v", req.Method, req.URL, p)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s %s did not answer within 10s", req.Method, req.URL)
-	}
-	return rec
-}
-
 // fuzzState lists the PATs of both users and creates one PAT, whose id and
 // secret show what the id sequence and the generator give next.
 func fuzzState(t *testing.T, h http.Handler) string {
@@ -62,7 +42,7 @@ func fuzzState(t *testing.T, h http.Handler) string {
 	for _, tok := range []string{fixtures.UnleashToken, janePAT} {
 		req := httptest.NewRequest(http.MethodGet, tokensPath, nil)
 		req.Header.Set("Authorization", tok)
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("list: %d %s", rec.Code, rec.Body)
 		}
@@ -71,7 +51,7 @@ func fuzzState(t *testing.T, h http.Handler) string {
 	req := httptest.NewRequest(http.MethodPost, tokensPath, strings.NewReader(`{"description":"fuzz probe","expiresAt":"2030-01-01T00:00:00.000Z"}`))
 	req.Header.Set("Authorization", fixtures.UnleashToken)
 	req.Header.Set("Content-Type", "application/json")
-	rec := fuzzServe(t, h, req)
+	rec := apitest.Serve(t, h, req)
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("probe create: %d %s", rec.Code, rec.Body)
 	}
@@ -202,7 +182,7 @@ func FuzzPATs(f *testing.F) {
 		if ct != "" {
 			req.Header["Content-Type"] = []string{ct}
 		}
-		rec := fuzzServe(t, h, req)
+		rec := apitest.Serve(t, h, req)
 
 		if rec.Code >= 200 && rec.Code < 300 {
 			return

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokenfake/tokenfake/fake/internal/openapicheck"
+	"github.com/tokenfake/tokenfake/fake/internal/apitest"
 
 	"github.com/Unleash/unleash-server-api-go/client"
 	"github.com/google/go-cmp/cmp"
@@ -46,15 +46,15 @@ var (
 
 // openAPI checks answers against the PAT operations of Unleash's OpenAPI
 // document.
-var openAPI = sync.OnceValues(func() (*openapicheck.Checker, error) {
-	return openapicheck.Load("../../testdata/unleash/openapi.json")
+var openAPI = sync.OnceValues(func() (*apitest.OpenAPI, error) {
+	return apitest.LoadOpenAPI("../../testdata/unleash/openapi.json")
 })
 
 // env is a fresh fake server and the OpenAPI document its answers are
 // checked against.
 type env struct {
 	srv     *fake.Server
-	checker *openapicheck.Checker
+	checker *apitest.OpenAPI
 }
 
 func newEnv(t *testing.T, opts ...fake.Option) *env {
@@ -121,7 +121,7 @@ func (e *env) do(t *testing.T, req request) response {
 // themselves.
 func (e *env) validate(t *testing.T, req *http.Request, resp response) {
 	t.Helper()
-	if err := e.checker.Check(req, resp.status, resp.header, resp.body); err != nil && !errors.Is(err, openapicheck.ErrNotDocumented) {
+	if err := e.checker.Check(req, resp.status, resp.header, resp.body); err != nil && !errors.Is(err, apitest.ErrNotDocumented) {
 		t.Errorf("%v\nbody: %s", err, resp.body)
 	}
 }

@@ -1,6 +1,4 @@
-// Package openapicheck checks the fake's answers against a vendor's OpenAPI
-// document, for the REST APIs' tests.
-package openapicheck
+package apitest
 
 import (
 	"bytes"
@@ -16,15 +14,15 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// Checker routes requests to the operations of one OpenAPI document. It is
+// OpenAPI routes requests to the operations of one OpenAPI document. It is
 // safe for concurrent use.
-type Checker struct {
+type OpenAPI struct {
 	router routers.Router
 }
 
-// Load reads and validates the OpenAPI document at path. Its servers are
+// LoadOpenAPI reads and validates the OpenAPI document at path. Its servers are
 // replaced by "/", so that requests to any host match.
-func Load(path string) (*Checker, error) {
+func LoadOpenAPI(path string) (*OpenAPI, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load OpenAPI document %s: %w", path, err)
@@ -37,7 +35,7 @@ func Load(path string) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("route OpenAPI document %s: %w", path, err)
 	}
-	return &Checker{router: router}, nil
+	return &OpenAPI{router: router}, nil
 }
 
 // ErrNotDocumented is returned by Check for a method and path the document
@@ -47,7 +45,7 @@ var ErrNotDocumented = errors.New("operation not in the OpenAPI document")
 // Check reports whether the answer (status, header, body) to req matches the
 // document: a status it lists for the operation, the headers it requires
 // and a body of the schema it gives.
-func (c *Checker) Check(req *http.Request, status int, header http.Header, body []byte) error {
+func (c *OpenAPI) Check(req *http.Request, status int, header http.Header, body []byte) error {
 	route, params, err := c.router.FindRoute(req)
 	if errors.Is(err, routers.ErrMethodNotAllowed) || errors.Is(err, routers.ErrPathNotFound) {
 		return ErrNotDocumented
