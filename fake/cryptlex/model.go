@@ -114,28 +114,9 @@ type organizationJSON struct {
 }
 
 type userJSON struct {
-	ID                        string            `json:"id"`
-	CreatedAt                 time.Time         `json:"createdAt"`
-	UpdatedAt                 time.Time         `json:"updatedAt"`
-	Name                      string            `json:"name"`
-	FirstName                 string            `json:"firstName"`
-	LastName                  string            `json:"lastName"`
-	Email                     string            `json:"email"`
-	Role                      string            `json:"role"`
-	TwoFactorEnabled          bool              `json:"twoFactorEnabled"`
-	GoogleSsoEnabled          bool              `json:"googleSsoEnabled"`
-	LastLoginAt               *time.Time        `json:"lastLoginAt"`
-	Company                   string            `json:"company"`
-	AllowCustomerPortalAccess bool              `json:"allowCustomerPortalAccess"`
-	Roles                     []string          `json:"roles"`
-	LastSeenAt                *time.Time        `json:"lastSeenAt"`
-	OrganizationID            *string           `json:"organizationId"`
-	Organization              *organizationJSON `json:"organization"`
-	ResellerID                *string           `json:"resellerId"`
-	Reseller                  *reseller         `json:"reseller"`
-	Metadata                  []metadata        `json:"metadata"`
-	Tags                      []string          `json:"tags"`
-	EmailPreference           emailPreference   `json:"emailPreference"`
+	user
+	Organization *organizationJSON `json:"organization"`
+	Reseller     *reseller         `json:"reseller"`
 }
 
 // tokenJSON is a personal access token as the API answers with it.

@@ -219,16 +219,9 @@ func loadKey(fsys fs.FS) (*Signer, error) {
 
 // userView renders u with its organization and reseller nested.
 func (d *dataSet) userView(u *user) *userJSON {
-	v := &userJSON{
-		ID: u.ID, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Name: u.Name,
-		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Role: u.Role,
-		TwoFactorEnabled: u.TwoFactorEnabled, GoogleSsoEnabled: u.GoogleSsoEnabled,
-		LastLoginAt: u.LastLoginAt, Company: u.Company,
-		AllowCustomerPortalAccess: u.AllowCustomerPortalAccess,
-		Roles:                     nonNil(u.Roles), LastSeenAt: u.LastSeenAt,
-		OrganizationID: u.OrganizationID, ResellerID: u.ResellerID,
-		Metadata: make([]metadata, len(u.Metadata)), Tags: nonNil(u.Tags), EmailPreference: u.EmailPreference,
-	}
+	v := &userJSON{user: *u}
+	v.Roles, v.Tags = nonNil(u.Roles), nonNil(u.Tags)
+	v.Metadata = make([]metadata, len(u.Metadata))
 	for i, m := range u.Metadata {
 		m.ViewPermissions = nonNil(m.ViewPermissions)
 		v.Metadata[i] = m
