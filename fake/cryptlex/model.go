@@ -113,6 +113,8 @@ type organizationJSON struct {
 	Reseller *reseller `json:"reseller"`
 }
 
+// userJSON is a user as the API answers with it: its organization and
+// reseller nested beside their ids.
 type userJSON struct {
 	user
 	Organization *organizationJSON `json:"organization"`
