@@ -67,9 +67,9 @@ func New(env vendor.Env, opts Options) (*API, error) {
 // PathPrefix/{id}, each with or without a trailing slash (Express routes
 // both).
 func (a *API) Register(r *mux.Router) {
-	r.HandleFunc(PathPrefix+"{slash:/?}", a.serveCollection)
-	r.HandleFunc(PathPrefix+"/{id}{slash:/?}", a.serveItem)
-	r.PathPrefix(PathPrefix + "/").HandlerFunc(a.serveUnknown)
+	r.HandleFunc(PathPrefix+"{slash:/?}", a.authenticated(a.serveCollection))
+	r.HandleFunc(PathPrefix+"/{id}{slash:/?}", a.authenticated(a.serveItem))
+	r.PathPrefix(PathPrefix + "/").HandlerFunc(a.authenticated(a.serveUnknown))
 }
 
 // Reset puts the state back to the fixtures.
@@ -159,18 +159,31 @@ func (a *API) readJSONBody(w http.ResponseWriter, r *http.Request) (body any, ok
 	return v, true
 }
 
-func (a *API) serveCollection(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.readJSONBody(w, r)
-	if !ok {
-		return
+// authenticatedHandler serves a request that passed the body parser and
+// authentication; a.mu is held.
+type authenticatedHandler func(w http.ResponseWriter, r *http.Request, c caller, body any)
+
+// authenticated runs what Unleash runs before any route: the body parser,
+// then authentication (with a.mu held from there on), answering their
+// failures itself.
+func (a *API) authenticated(h authenticatedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.readJSONBody(w, r)
+		if !ok {
+			return
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		c, aerr := a.authenticate(r)
+		if aerr != nil {
+			writeJSON(w, http.StatusUnauthorized, aerr)
+			return
+		}
+		h(w, r, c, body)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	c, aerr := a.authenticate(r)
-	if aerr != nil {
-		writeJSON(w, http.StatusUnauthorized, aerr)
-		return
-	}
+}
+
+func (a *API) serveCollection(w http.ResponseWriter, r *http.Request, c caller, body any) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		a.list(w, c)
@@ -194,17 +207,7 @@ func writeAllow(w http.ResponseWriter, methods string) {
 	_, _ = w.Write([]byte(methods))
 }
 
-func (a *API) serveItem(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.readJSONBody(w, r); !ok {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	c, aerr := a.authenticate(r)
-	if aerr != nil {
-		writeJSON(w, http.StatusUnauthorized, aerr)
-		return
-	}
+func (a *API) serveItem(w http.ResponseWriter, r *http.Request, c caller, _ any) {
 	switch r.Method {
 	case http.MethodDelete:
 		a.delete(w, c, mux.Vars(r)["id"])
@@ -218,16 +221,7 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request) {
 // serveUnknown answers a path under PathPrefix that no route serves (such
 // as /api/admin/user/tokens/1/2) as Unleash's catch-all for /api does,
 // after the body parser and authentication.
-func (a *API) serveUnknown(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.readJSONBody(w, r); !ok {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, aerr := a.authenticate(r); aerr != nil {
-		writeJSON(w, http.StatusUnauthorized, aerr)
-		return
-	}
+func (a *API) serveUnknown(w http.ResponseWriter, r *http.Request, _ caller, _ any) {
 	writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
 }
 
