@@ -126,10 +126,8 @@ func (st *state) addFixturePAT(p fixturePAT) error {
 	case st.bySecret[p.Secret] != nil:
 		return errors.New("duplicate secret")
 	}
-	for _, other := range st.pats {
-		if other.userID == p.UserID && other.description == p.Description {
-			return fmt.Errorf("description %q is used twice by user %d", p.Description, p.UserID)
-		}
+	if st.users[p.UserID].hasDescription(p.Description) {
+		return fmt.Errorf("description %q is used twice by user %d", p.Description, p.UserID)
 	}
 	created, err := parseFixtureTime("createdAt", p.CreatedAt)
 	if err != nil {

@@ -34,8 +34,8 @@ var errBodyTooLarge = errors.New("request entity too large")
 
 // readBody parses a JSON request body the way Express's JSON body parser
 // (strict: false) does: an empty body is an empty object, any JSON value is
-// accepted. The second result is nil when the body is not JSON; then the
-// first is the message Node gives for it.
+// accepted. When the body is not JSON, the second result is the message
+// Node gives for it (and the first is nil).
 func readBody(r *http.Request) (any, string, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, vendor.MaxBodyBytes+1))
 	if err != nil {
@@ -247,8 +247,8 @@ var idRE = regexp.MustCompile(`^[+-]?\d+$`)
 // parseID checks the {id} path parameter as an integer, as Unleash's
 // OpenAPI validator does.
 func parseID(s string) (int64, *detail) {
-	if idRE.MatchString(strings.TrimSpace(s)) {
-		if id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+	if t := strings.TrimSpace(s); idRE.MatchString(t) {
+		if id, err := strconv.ParseInt(t, 10, 64); err == nil {
 			return id, nil
 		}
 	}
