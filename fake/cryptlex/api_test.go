@@ -189,21 +189,7 @@ func checkError(t *testing.T, srv *fake.Server, tt errorCase) {
 	if diff := cmp.Diff(want, body); diff != "" {
 		t.Errorf("body (-want +got):\n%s", diff)
 	}
-	wantHeader := http.Header{
-		"X-Rate-Limit-Limit":     {"5s"},
-		"X-Rate-Limit-Remaining": {"50"},
-		"X-Rate-Limit-Reset":     {"2026-03-01T12:00:05.0000000Z"},
-	}
-	for k, v := range tt.header {
-		wantHeader[k] = v
-	}
-	gotHeader := http.Header{}
-	for k := range wantHeader {
-		gotHeader[k] = res.header.Values(k)
-	}
-	if diff := cmp.Diff(wantHeader, gotHeader); diff != "" {
-		t.Errorf("headers (-want +got):\n%s", diff)
-	}
+	checkErrorHeaders(t, res.header, tt.header)
 	if diff := cmp.Diff(before, snapshot(t, srv, observer), jsonComparer()); diff != "" {
 		t.Errorf("the failed request changed the state (-before +after):\n%s", diff)
 	}

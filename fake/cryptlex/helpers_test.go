@@ -18,6 +18,7 @@ import (
 	"github.com/tokenfake/tokenfake/fake/internal/apitest"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fake/cryptlex"
@@ -231,5 +232,27 @@ func testdata(t *testing.T, name string, v any) {
 	b := readTestdata(t, name)
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// checkErrorHeaders checks the headers of an error answered at testNow
+// (2026-03-01T12:00:00Z) to a client with a fresh rate-limit window: the X-Rate-Limit-* headers of that
+// window, with the values of want added or put in their place.
+func checkErrorHeaders(t *testing.T, got, want http.Header) {
+	t.Helper()
+	all := http.Header{
+		"X-Rate-Limit-Limit":     {"5s"},
+		"X-Rate-Limit-Remaining": {"50"},
+		"X-Rate-Limit-Reset":     {"2026-03-01T12:00:05.0000000Z"},
+	}
+	for k, v := range want {
+		all[k] = v
+	}
+	seen := http.Header{}
+	for k := range all {
+		seen[k] = got.Values(k)
+	}
+	if diff := cmp.Diff(all, seen); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
 	}
 }

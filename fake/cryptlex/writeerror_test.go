@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/tokenfake/tokenfake/fake/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/vendor"
@@ -77,21 +75,7 @@ func TestWriteError(t *testing.T) {
 			if body["message"] == "" || body["code"] != tt.wantCode || len(body) != 2 {
 				t.Errorf("body = %v, want a message and code %q", body, tt.wantCode)
 			}
-			want := http.Header{
-				"X-Rate-Limit-Limit":     {"5s"},
-				"X-Rate-Limit-Remaining": {"50"},
-				"X-Rate-Limit-Reset":     {"2026-03-01T12:00:05.0000000Z"},
-			}
-			for k, v := range tt.wantHeader {
-				want[k] = v
-			}
-			got := http.Header{}
-			for k := range want {
-				got[k] = rec.Header()[k]
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("headers (-want +got):\n%s", diff)
-			}
+			checkErrorHeaders(t, rec.Header(), tt.wantHeader)
 			if tt.status != 429 && tt.preset.Get("Retry-After") == "" && rec.Header().Get("Retry-After") != "" {
 				t.Errorf("Retry-After on %d", tt.status)
 			}
