@@ -3,8 +3,6 @@ package unleash
 import (
 	"slices"
 	"time"
-
-	"github.com/tokenfake/tokenfake/fake/internal/random"
 )
 
 // patPrefix starts every PAT secret; Unleash looks a token up as a PAT only
@@ -102,6 +100,3 @@ func (u *user) hasDescription(d string) bool {
 
 // timeResolution is the precision of Unleash's dates (JavaScript's Date).
 const timeResolution = time.Millisecond
-
-// randomLowerHex is the alphabet of PAT secrets.
-const randomLowerHex = random.LowerHex

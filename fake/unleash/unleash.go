@@ -37,9 +37,8 @@ type Options struct {
 // API is the Unleash API with its state. Its methods are safe for
 // concurrent use.
 type API struct {
-	env      vendor.Env
-	opts     Options
-	fixtures fixtureData
+	env  vendor.Env
+	opts Options
 
 	// errorIDs draws the ids of middleware errors. It is a stream of its
 	// own so that a failed request does not change the ids and secrets
@@ -296,7 +295,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any)
 // newSecret draws a secret not in use: "user:" and 56 lowercase hex digits.
 func (a *API) newSecret() string {
 	for {
-		s := patPrefix + a.env.Random.String(randomLowerHex, 56)
+		s := patPrefix + a.env.Random.String(random.LowerHex, 56)
 		if a.st.bySecret[s] == nil {
 			return s
 		}
