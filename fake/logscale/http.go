@@ -94,9 +94,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
 		return
 	}
+	// The document is parsed once, for the overlap check and for the
+	// locations of resolver errors. A query too long or not parsable is left
+	// to graphql-go's own error, and doc stays nil.
 	var doc *ast.QueryDocument
 	if len(*req.Query) <= MaxQueryLength {
-		// A document graphql-go cannot parse gets its own syntax error.
 		if d, err := parser.ParseQuery(&ast.Source{Input: *req.Query}); err == nil {
 			doc = d
 			if msg := overlapError(doc); msg != "" {
@@ -112,9 +114,6 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			e.Message = sangriaStyle(e.Message)
 		}
 		if len(e.Locations) == 0 && len(e.Path) > 0 {
-			if doc == nil {
-				doc, _ = parser.ParseQuery(&ast.Source{Input: *req.Query})
-			}
 			e.Locations = fieldLocation(doc, opName, e.Path)
 		}
 	}
