@@ -77,19 +77,18 @@ func runCases(t *testing.T, cases []opCase) {
 
 func TestTokensQuery(t *testing.T) {
 	t.Parallel()
-	names := func(want string) string { return want }
 	runCases(t, []opCase{
 		{
 			name:  "defaults: every listed token, personal tokens left out",
 			query: `{ tokens(sortBy: Name) { totalResults results { name __typename } } }`,
-			want: names(`{"data":{"tokens":{"totalResults":7,"results":[
+			want: `{"data":{"tokens":{"totalResults":7,"results":[
 				{"name":"Cluster Management","__typename":"SystemPermissionsToken"},
 				{"name":"jenkinsAuto","__typename":"ViewPermissionsToken"},
 				{"name":"Tester","__typename":"OrganizationPermissionsToken"},
 				{"name":"Uptime monitor","__typename":"ViewPermissionsToken"},
 				{"name":"Vault rotation","__typename":"OrganizationPermissionsToken"},
 				{"name":"Wall dashboards","__typename":"ViewPermissionsToken"},
-				{"name":"Zabbix health","__typename":"SystemPermissionsToken"}]}}}`),
+				{"name":"Zabbix health","__typename":"SystemPermissionsToken"}]}}}`,
 		},
 		{
 			name:  "name descending",
@@ -220,8 +219,21 @@ func TestTokenQuery(t *testing.T) {
 				if !nullData {
 					t.Errorf("data is not null: %s", res.body)
 				}
-				if len(errs[0].Path) != 1 || errs[0].Path[0] != "token" || len(errs[0].Locations) != 1 {
-					t.Errorf("error path/locations = %v/%v, want [token] and one location", errs[0].Path, errs[0].Locations)
+				if len(errs[0].Path) != 1 || errs[0].Path[0] != "token" ||
+					len(errs[0].Locations) != 1 || errs[0].Locations[0]["line"] != 1 || errs[0].Locations[0]["column"] != 3 {
+					t.Errorf("error path/locations = %v/%v, want [token] at line 1, column 3", errs[0].Path, errs[0].Locations)
+				}
+			},
+		},
+		{
+			name:    "unknown id, selected with an alias in a fragment",
+			query:   "query Q {\n  ...F\n}\nfragment F on Query { t: token(tokenId: \"nope\") { id } }",
+			wantErr: "Entity Not Found",
+			check: func(t *testing.T, _ *caseEnv, res response) {
+				errs, _ := errorsOf(t, res)
+				if len(errs[0].Path) != 1 || errs[0].Path[0] != "t" ||
+					len(errs[0].Locations) != 1 || errs[0].Locations[0]["line"] != 4 || errs[0].Locations[0]["column"] != 23 {
+					t.Errorf("error path/locations = %v/%v, want [t] at line 4, column 23", errs[0].Path, errs[0].Locations)
 				}
 			},
 		},
