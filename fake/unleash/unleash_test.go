@@ -104,6 +104,58 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// TestCheckOrder sends requests that fail two checks at once: the answer is
+// the failure of the check Unleash runs first (see the README's order of
+// checks).
+func TestCheckOrder(t *testing.T) {
+	t.Parallel()
+	const js = "application/json"
+	post := func(auth, contentType, body string) request {
+		return request{method: http.MethodPost, path: tokensPath, auth: auth, contentType: contentType, body: body}
+	}
+	noUser := unleashError("ForbiddenError", "PATs require an authenticated user.")
+	tests := []struct {
+		name   string
+		opts   []fake.Option
+		fill   int // PATs jane creates first
+		req    request
+		status int
+		wantID bool
+		want   map[string]any
+	}{
+		{name: "malformed JSON before authentication", req: post("user:nope", js, `{`),
+			status: 400, want: map[string]any{"message": "Unexpected end of JSON input"}},
+		{name: "authentication before content type", req: post("user:nope", "text/plain", `{}`),
+			status: 401, wantID: true, want: unleashError("UnauthorizedError", "You must log in to use Unleash.")},
+		{name: "content type before schema", req: post(fixtures.UnleashToken, "text/plain", `{}`),
+			status: 415, wantID: true, want: contentTypeError("text/plain")},
+		{name: "schema before kill switch", opts: []fake.Option{fake.WithUnleashPATsDisabled()}, req: post(fixtures.UnleashToken, js, `{}`),
+			status: 400, wantID: true, want: schemaError("/body/description", "The `/body/description` property is required. It was not present on the data you sent.")},
+		{name: "kill switch before admin API token", opts: []fake.Option{fake.WithUnleashPATsDisabled()}, req: post(fixtures.UnleashAdminToken, js, validCreateBody),
+			status: 404, want: unleashError("NotFoundError", "PATs are disabled.")},
+		{name: "admin API token before empty description", req: post(fixtures.UnleashAdminToken, js, `{"description":"","expiresAt":"2020-01-01T00:00:00Z"}`),
+			status: 403, want: noUser},
+		{name: "empty description before past expiry", req: post(janePAT, js, `{"description":"","expiresAt":"2020-01-01T00:00:00Z"}`),
+			status: 400, want: badData("PAT description cannot be empty.")},
+		{name: "past expiry before PAT limit", fill: 9, req: post(janePAT, js, `{"description":"jane's laptop","expiresAt":"2020-01-01T00:00:00Z"}`),
+			status: 400, want: badData("The expiry date should be in future.")},
+		{name: "PAT limit before duplicate description", fill: 9, req: post(janePAT, js, `{"description":"jane's laptop","expiresAt":"2027-01-01T00:00:00Z"}`),
+			status: 403, want: unleashError("OperationDeniedError", "Too many PATs (10) already exist for this user.")},
+		{name: "DELETE: id check before admin API token", req: request{method: http.MethodDelete, path: tokensPath + "/abc", auth: fixtures.UnleashAdminToken},
+			status: 400, wantID: true, want: schemaError("/params/id", "The `/params/id` property must be integer. You sent \"abc\".")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, tc.opts...)
+			for i := range tc.fill {
+				e.create(t, janePAT, fmt.Sprintf("pat %d", i), start.Add(time.Hour))
+			}
+			checkError(t, e.do(t, tc.req), tc.status, tc.wantID, tc.want)
+		})
+	}
+}
+
 func TestErrorIDsAreFresh(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
