@@ -922,7 +922,11 @@ func TestClientOperations(t *testing.T) {
 				"Search": nil, "Types": []string{"SystemPermissionToken", "OrganizationPermissionToken"}, "Parents": nil,
 				"SortBy": "ExpirationDate", "Order": "DESC", "Skip": 0, "Limit": 50,
 			})
-			for i := range digLen(t, page, "tokens", "results") {
+			n := digLen(t, page, "tokens", "results")
+			if n != 4 {
+				t.Errorf("type filter kept %d tokens, want the 4 system and organization tokens", n)
+			}
+			for i := range n {
 				if tn := digStr(t, page, "tokens", "results", i, "__typename"); tn == "ViewPermissionsToken" {
 					t.Errorf("type filter let a %s through", tn)
 				}
