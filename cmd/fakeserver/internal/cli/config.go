@@ -48,16 +48,6 @@ type config struct {
 	version             bool
 }
 
-// usageError is a problem with the command line or the environment: the
-// command exits with status 2 and prints its one-line message.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
-
 // scenarioList is the repeatable -scenario flag. Values from the
 // environment are replaced, not extended, by the first flag.
 type scenarioList struct {
@@ -139,13 +129,10 @@ func parse(args []string, getenv func(string) string) (config, error) {
 		return cfg, err
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, err
-		}
-		return cfg, usagef("%v", err)
+		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, usagef("unexpected argument %q", fs.Arg(0))
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if cfg.version {
 		return cfg, nil
@@ -159,17 +146,17 @@ func parse(args []string, getenv func(string) string) (config, error) {
 		return env
 	}
 	if err := checkAddr(cfg.addr); err != nil {
-		return cfg, usagef("invalid %s %q: %v", source("addr", EnvAddr), cfg.addr, err)
+		return cfg, fmt.Errorf("invalid %s %q: %v", source("addr", EnvAddr), cfg.addr, err)
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
-		return cfg, usagef("invalid %s %q: want text or json", source("log-format", EnvLogFormat), cfg.logFormat)
+		return cfg, fmt.Errorf("invalid %s %q: want text or json", source("log-format", EnvLogFormat), cfg.logFormat)
 	}
 	if cfg.journalLimit < 1 {
-		return cfg, usagef("invalid %s %d: want at least 1", source("journal-limit", EnvJournalLimit), cfg.journalLimit)
+		return cfg, fmt.Errorf("invalid %s %d: want at least 1", source("journal-limit", EnvJournalLimit), cfg.journalLimit)
 	}
 	if cfg.fixtures != "" {
 		if _, err := os.ReadDir(cfg.fixtures); err != nil {
-			return cfg, usagef("cannot read fixture directory (%s): %v", source("fixtures", EnvFixtures), err)
+			return cfg, fmt.Errorf("cannot read fixture directory (%s): %v", source("fixtures", EnvFixtures), err)
 		}
 	}
 	return cfg, nil
@@ -194,14 +181,14 @@ func applyEnv(cfg *config, getenv func(string) string) error {
 	if v := getenv(EnvSeed); v != "" {
 		seed, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return usagef("invalid %s %q: want an unsigned integer", EnvSeed, v)
+			return fmt.Errorf("invalid %s %q: want an unsigned integer", EnvSeed, v)
 		}
 		cfg.seed = seed
 	}
 	if v := getenv(EnvJournalLimit); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return usagef("invalid %s %q: want an integer", EnvJournalLimit, v)
+			return fmt.Errorf("invalid %s %q: want an integer", EnvJournalLimit, v)
 		}
 		cfg.journalLimit = n
 	}
@@ -213,7 +200,7 @@ func applyEnv(cfg *config, getenv func(string) string) error {
 	}
 	if v := getenv(EnvTime); v != "" {
 		if err := (timeValue{&cfg.start}).Set(v); err != nil {
-			return usagef("invalid %s %q: %v", EnvTime, v, err)
+			return fmt.Errorf("invalid %s %q: %v", EnvTime, v, err)
 		}
 	}
 	for _, b := range []struct {
@@ -226,7 +213,7 @@ func applyEnv(cfg *config, getenv func(string) string) error {
 		if v := getenv(b.env); v != "" {
 			on, err := strconv.ParseBool(v)
 			if err != nil {
-				return usagef("invalid %s %q: want true or false", b.env, v)
+				return fmt.Errorf("invalid %s %q: want true or false", b.env, v)
 			}
 			*b.dst = on
 		}
