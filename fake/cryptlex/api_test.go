@@ -159,6 +159,9 @@ func TestErrors(t *testing.T) {
 
 		{name: "method not allowed", method: "PUT", path: cryptlex.PathPrefix, token: full, body: `{}`, status: 405, message: "The method is not allowed for this resource.", header: http.Header{"Allow": {"GET, POST"}}},
 		{name: "method not allowed on item", method: "POST", path: item, token: full, body: `{}`, status: 405, message: "The method is not allowed for this resource.", header: http.Header{"Allow": {"GET, PATCH, DELETE"}}},
+		{name: "method not allowed before authentication", method: "PUT", path: cryptlex.PathPrefix, status: 405, message: "The method is not allowed for this resource.", header: http.Header{"Allow": {"GET, POST"}}},
+		{name: "path no route serves", method: "GET", path: cryptlex.PathPrefix + "/", token: full, status: 404, message: "The resource was not found."},
+		{name: "path no route serves, before authentication", method: "DELETE", path: item + "/x", status: 404, message: "The resource was not found."},
 
 		{name: "duplicate live name", method: "POST", path: cryptlex.PathPrefix, token: full, body: `{"name":"` + fullTokenName + `","scopes":["user:read"]}`, status: 409, message: "A personal access token with this name already exists."},
 
