@@ -21,6 +21,7 @@ const benchTokensQuery = `{"query":"{ tokens(sortBy: Name, limit: 50) { totalRes
 // postGraphQL sends body to srv's /graphql with token and fails b unless the
 // answer is 200.
 func postGraphQL(b *testing.B, srv *fake.Server, token, body string) {
+	b.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/graphql", strings.NewReader(body))
 	if err != nil {
 		b.Fatal(err)
@@ -61,6 +62,7 @@ func BenchmarkStartTokensClose(b *testing.B) {
 // bigStore returns fixtures with one user and n view, system and
 // organization tokens.
 func bigStore(b *testing.B, n int) fstest.MapFS {
+	b.Helper()
 	type tok struct {
 		ID          string   `json:"id"`
 		Secret      string   `json:"secret"`

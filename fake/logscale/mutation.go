@@ -86,7 +86,7 @@ type tokenSpec struct {
 	permissions []string
 }
 
-// newID draws an id that no token has.
+// newTokenID draws an id that no token has.
 func (a *API) newTokenID() string {
 	for {
 		id := a.env.Random.String(random.Alnum, tokenIDLength)
