@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fixtures"
@@ -459,24 +460,12 @@ func TestRuleMatching(t *testing.T) {
 					got = append(got, name)
 				}
 			}
-			if diff := cmp.Diff(tt.want, got, sortStrings); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 				t.Errorf("answered (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
-
-var sortStrings = cmp.Transformer("sort", func(in []string) []string {
-	out := append([]string(nil), in...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-})
 
 func TestInvalidRules(t *testing.T) {
 	t.Parallel()
