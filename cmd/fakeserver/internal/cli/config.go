@@ -48,12 +48,8 @@ type config struct {
 	version             bool
 }
 
-// scenarioList is the repeatable -scenario flag. Values from the
-// environment are replaced, not extended, by the first flag.
-type scenarioList struct {
-	names    *[]string
-	fromFlag bool
-}
+// scenarioList is the repeatable -scenario flag.
+type scenarioList struct{ names *[]string }
 
 func (s *scenarioList) String() string {
 	if s.names == nil {
@@ -65,10 +61,6 @@ func (s *scenarioList) String() string {
 func (s *scenarioList) Set(v string) error {
 	if strings.TrimSpace(v) == "" {
 		return errors.New("empty scenario name")
-	}
-	if !s.fromFlag {
-		*s.names = nil
-		s.fromFlag = true
 	}
 	*s.names = append(*s.names, v)
 	return nil
@@ -120,25 +112,32 @@ func serveFlags(cfg *config) *flag.FlagSet {
 	return fs
 }
 
-// parse reads the configuration from the environment, then from args (a
-// flag wins over its variable). It returns flag.ErrHelp for -h.
+// parse reads the configuration from args, then from the variables of the
+// flags not given (a flag wins over its variable, which is then not read).
+// It returns flag.ErrHelp for -h.
 func parse(args []string, getenv func(string) string) (config, error) {
 	var cfg config
 	fs := serveFlags(&cfg)
-	if err := applyEnv(&cfg, getenv); err != nil {
-		return cfg, err
-	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	err := applyEnv(&cfg, func(name, env string) string {
+		if set[name] {
+			return ""
+		}
+		return getenv(env)
+	})
+	if err != nil {
+		return cfg, err
+	}
 	if cfg.version {
 		return cfg, nil
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	source := func(name, env string) string {
 		if set[name] {
 			return "-" + name
@@ -163,54 +162,55 @@ func parse(args []string, getenv func(string) string) (config, error) {
 }
 
 // applyEnv sets cfg from the environment variables that are set and not
-// empty.
-func applyEnv(cfg *config, getenv func(string) string) error {
-	if v := getenv(EnvAddr); v != "" {
+// empty. getenv returns the variable env of the flag name, or "" when the
+// flag was given.
+func applyEnv(cfg *config, getenv func(name, env string) string) error {
+	if v := getenv("addr", EnvAddr); v != "" {
 		cfg.addr = v
 	}
-	if v := getenv(EnvFixtures); v != "" {
+	if v := getenv("fixtures", EnvFixtures); v != "" {
 		cfg.fixtures = v
 	}
-	if v := getenv(EnvScenario); v != "" {
+	if v := getenv("scenario", EnvScenario); v != "" {
 		for name := range strings.SplitSeq(v, ",") {
 			if name = strings.TrimSpace(name); name != "" {
 				cfg.scenarios = append(cfg.scenarios, name)
 			}
 		}
 	}
-	if v := getenv(EnvSeed); v != "" {
+	if v := getenv("seed", EnvSeed); v != "" {
 		seed, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			return fmt.Errorf("invalid %s %q: want an unsigned integer", EnvSeed, v)
 		}
 		cfg.seed = seed
 	}
-	if v := getenv(EnvJournalLimit); v != "" {
+	if v := getenv("journal-limit", EnvJournalLimit); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			return fmt.Errorf("invalid %s %q: want an integer", EnvJournalLimit, v)
 		}
 		cfg.journalLimit = n
 	}
-	if v := getenv(EnvAdminToken); v != "" {
+	if v := getenv("admin-token", EnvAdminToken); v != "" {
 		cfg.adminToken = v
 	}
-	if v := getenv(EnvLogFormat); v != "" {
+	if v := getenv("log-format", EnvLogFormat); v != "" {
 		cfg.logFormat = v
 	}
-	if v := getenv(EnvTime); v != "" {
+	if v := getenv("time", EnvTime); v != "" {
 		if err := (timeValue{&cfg.start}).Set(v); err != nil {
 			return fmt.Errorf("invalid %s %q: %v", EnvTime, v, err)
 		}
 	}
 	for _, b := range []struct {
-		env string
-		dst *bool
+		name, env string
+		dst       *bool
 	}{
-		{EnvNoRateLimit, &cfg.noRateLimit},
-		{EnvUnleashPATsDisabled, &cfg.unleashPATsDisabled},
+		{"no-rate-limit", EnvNoRateLimit, &cfg.noRateLimit},
+		{"unleash-pats-disabled", EnvUnleashPATsDisabled, &cfg.unleashPATsDisabled},
 	} {
-		if v := getenv(b.env); v != "" {
+		if v := getenv(b.name, b.env); v != "" {
 			on, err := strconv.ParseBool(v)
 			if err != nil {
 				return fmt.Errorf("invalid %s %q: want true or false", b.env, v)

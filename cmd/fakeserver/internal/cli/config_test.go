@@ -53,6 +53,13 @@ func TestParse(t *testing.T) {
 			want: with(func(c *config) { c.addr, c.scenarios, c.seed = "127.0.0.1:0", []string{"c"}, 1 }),
 		},
 		{
+			name: "a flag given leaves its variable unread",
+			args: []string{"-seed", "1", "-time", "2030-01-01T00:00:00Z", "-journal-limit", "5", "-unleash-pats-disabled"},
+			env: map[string]string{EnvSeed: "forty-two", EnvTime: "tomorrow", EnvJournalLimit: "many",
+				EnvUnleashPATsDisabled: "maybe"},
+			want: with(func(c *config) { c.seed, c.start, c.journalLimit, c.unleashPATsDisabled = 1, at, 5, true }),
+		},
+		{
 			name: "false boolean variable",
 			env:  map[string]string{EnvNoRateLimit: "false"},
 			want: defaults,
