@@ -16,6 +16,7 @@ import (
 func TestDeterminism(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	const invalid = `{"query":"{ nope }"}` // the one request that must fail
 	requests := []string{
 		`{"query":"mutation { createViewPermissionsTokenV2(input: {name: \"a\", viewIds: [\"` + allLogsID + `\"], viewPermissions: [ReadAccess]}) { token tokenMetadata { id createdAt permissions } } }"}`,
 		`{"query":"mutation { createSystemPermissionsToken(input: {name: \"b\", permissions: [ReadHealthCheck]}) }"}`,
@@ -23,7 +24,7 @@ func TestDeterminism(t *testing.T) {
 		`{"query":"mutation { createReadonlyToken(id: \"abc123\", name: \"d\") { token } }"}`,
 		`{"query":"mutation { rotateToken(input: {id: \"` + clusterMgmtID + `\"}) }"}`,
 		`{"query":"{ tokens(sortBy: ExpirationDate, orderBy: DESC) { totalResults results { id name createdAt expireAt } } }"}`,
-		`{"query":"{ nope }"}`,
+		invalid,
 		`{"query":"mutation { createPersonalUserTokenV2(input: {}) { token } }"}`,
 	}
 	run := func() [][]byte {
@@ -31,6 +32,9 @@ func TestDeterminism(t *testing.T) {
 		var out [][]byte
 		for _, body := range requests {
 			res := do(t, srv, http.MethodPost, "/graphql", fixtures.LogScaleToken, body)
+			if errs, _ := errorsOf(t, res); (len(errs) > 0) != (body == invalid) {
+				t.Errorf("%s: answered %s", body, res.body)
+			}
 			out = append(out, res.body)
 		}
 		return out
