@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -484,7 +485,7 @@ func answer(w *bufferWriter, r *http.Request, ru *rule, api vendor.API) {
 func breakConn(w http.ResponseWriter, r *http.Request, f Fault) {
 	if f == FaultClose {
 		// Unread request bytes would turn the close into a reset.
-		drain(r)
+		_, _ = io.CopyN(io.Discard, r.Body, vendor.MaxBodyBytes)
 	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
@@ -494,18 +495,6 @@ func breakConn(w http.ResponseWriter, r *http.Request, f Fault) {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
-}
-
-func drain(r *http.Request) {
-	buf := make([]byte, 32<<10)
-	var n int64
-	for n < vendor.MaxBodyBytes {
-		m, err := r.Body.Read(buf)
-		n += int64(m)
-		if err != nil {
-			return
-		}
-	}
 }
 
 func hasHeader(h map[string]string, name string) bool {
