@@ -163,12 +163,11 @@ func parseScenario(data []byte) (Scenario, error) {
 			}
 			return Scenario{}, err
 		}
-		if _, err := compileRule(r, sc.Name, i); err != nil {
+		c, err := compileRule(r, sc.Name, i)
+		if err != nil {
 			return Scenario{}, err
 		}
-		if r.Name == "" {
-			r.Name = fmt.Sprintf("%s[%d]", sc.Name, i)
-		}
+		r.Name = c.Name // compileRule names an unnamed rule after the scenario
 		if j, dup := names[r.Name]; dup {
 			return Scenario{}, &RuleError{Index: i, Name: r.Name, Field: "name", Problem: fmt.Sprintf("already used by rules[%d]", j)}
 		}
