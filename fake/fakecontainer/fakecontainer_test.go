@@ -256,6 +256,7 @@ type unleashPAT struct {
 	ID          int    `json:"id"`
 	Secret      string `json:"secret"`
 	Description string `json:"description"`
+	CreatedAt   string `json:"createdAt"`
 }
 
 // createUnleashPAT creates a PAT with the fixture token.
@@ -453,6 +454,9 @@ func TestFixturesAndSeed(t *testing.T) {
 	patA, patB := createUnleashPAT(t, a, "seeded"), createUnleashPAT(t, b, "seeded")
 	if diff := cmp.Diff(patA, patB); diff != "" {
 		t.Errorf("same seed, different PATs (-a +b):\n%s", diff)
+	}
+	if patA.CreatedAt != "2030-01-01T00:00:00.000Z" {
+		t.Errorf("createdAt = %q, want the WithTime given", patA.CreatedAt)
 	}
 }
 
