@@ -211,8 +211,12 @@ func TestReadyLineAndHealth(t *testing.T) {
 	t.Parallel()
 	p := start(t, []string{"-addr", "127.0.0.1:0"}, nil)
 	status, body := get(t, p.url+"/_fake/health")
-	if status != http.StatusOK || !strings.Contains(body, `"ok"`) {
-		t.Errorf("GET /_fake/health = %d %s, want 200 {\"status\":\"ok\"}", status, body)
+	var got map[string]any
+	if err := json.Unmarshal([]byte(body), &got); err != nil || status != http.StatusOK {
+		t.Fatalf("GET /_fake/health = %d %s (%v), want 200 with a JSON body", status, body, err)
+	}
+	if diff := cmp.Diff(map[string]any{"status": "ok"}, got); diff != "" {
+		t.Errorf("health body (-want +got):\n%s", diff)
 	}
 }
 
