@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,14 +83,8 @@ func (c *filter) match(r *Request) bool {
 		f.Rule != "" && f.Rule != r.Rule {
 		return false
 	}
-	if f.Operation != "" {
-		found := false
-		for _, o := range r.Operations {
-			found = found || o == f.Operation
-		}
-		if !found {
-			return false
-		}
+	if f.Operation != "" && !slices.Contains(r.Operations, f.Operation) {
+		return false
 	}
 	return c.pattern.match(r.Path)
 }

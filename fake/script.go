@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -324,17 +325,8 @@ func (r *rule) matches(c *call) bool {
 	if r.method != "" && r.method != c.method {
 		return false
 	}
-	if op := r.Match.Operation; op != "" {
-		found := false
-		for _, o := range c.ops {
-			if o == op {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
+	if op := r.Match.Operation; op != "" && !slices.Contains(c.ops, op) {
+		return false
 	}
 	return r.path.match(c.path)
 }
