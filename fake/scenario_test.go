@@ -43,9 +43,12 @@ func TestBuiltinScenariosAreWellFormed(t *testing.T) {
 		if !strings.Contains(string(readme), "| `"+sc.Name+"` |") {
 			t.Errorf("%s: not in the README's table of built-in scenarios", sc.Name)
 		}
-		if _, err := fake.NewServer(fake.WithScenario(sc.Name)); err != nil {
+		srv, err := fake.NewServer(fake.WithScenario(sc.Name))
+		if err != nil {
 			t.Errorf("%s: %v", sc.Name, err)
+			continue
 		}
+		srv.Close()
 	}
 }
 
