@@ -79,6 +79,16 @@ func outcome(t *testing.T, srv *fake.Server, c call) string {
 	return out
 }
 
+// outcomes sends c n times and describes each answer as outcome does.
+func outcomes(t *testing.T, srv *fake.Server, c call, n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = outcome(t, srv, c)
+	}
+	return out
+}
+
 func TestBuiltinScenariosDoWhatTheySay(t *testing.T) {
 	t.Parallel()
 	logscaleCreate := call{method: "POST", path: "/graphql", header: logscaleViewer.header,
@@ -116,9 +126,7 @@ func TestBuiltinScenariosDoWhatTheySay(t *testing.T) {
 			}
 			got := map[string][]string{}
 			for api, want := range tt.want {
-				for range want {
-					got[api] = append(got[api], outcome(t, srv, cs[api]))
-				}
+				got[api] = outcomes(t, srv, cs[api], len(want))
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("outcomes per API (-want +got):\n%s", diff)
@@ -161,10 +169,7 @@ func TestScenarioFiles(t *testing.T) {
 		create := call{method: "POST", path: "/graphql", header: logscaleViewer.header,
 			body: `{"query":"mutation { createViewPermissionsTokenV2(input: {name: \"n\", viewIds: [\"v\"], viewPermissions: [ReadAccess]}) { token } }"}`}
 		want := []string{"429 Retry-After 2", "429 Retry-After 2", "handler"}
-		var got []string
-		for range want {
-			got = append(got, outcome(t, srv, create))
-		}
+		got := outcomes(t, srv, create, len(want))
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("outcomes (-want +got):\n%s", diff)
 		}
@@ -269,10 +274,7 @@ func TestResetRestoresStartupScenarios(t *testing.T) {
 	srv := fake.Start(t, fake.WithScenario("rate-limit"))
 	script(t, srv, fake.Rule{Name: "added", Match: fake.Match{API: fake.APIUnleash}, Respond: fake.Response{Status: 500}})
 	want := []string{"429 Retry-After 1", "429 Retry-After 1", "500"}
-	var got []string
-	for range want {
-		got = append(got, outcome(t, srv, unleashList))
-	}
+	got := outcomes(t, srv, unleashList, len(want))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("before Reset (-want +got):\n%s", diff)
 	}
@@ -281,10 +283,7 @@ func TestResetRestoresStartupScenarios(t *testing.T) {
 		t.Errorf("journal has %d requests after Reset", n)
 	}
 	want = []string{"429 Retry-After 1", "429 Retry-After 1", "handler"}
-	got = nil
-	for range want {
-		got = append(got, outcome(t, srv, unleashList))
-	}
+	got = outcomes(t, srv, unleashList, len(want))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("after Reset (-want +got):\n%s", diff)
 	}
@@ -298,10 +297,7 @@ func TestScenariosApplyInTheOrderGiven(t *testing.T) {
 	t.Parallel()
 	srv := fake.Start(t, fake.WithScenario("auth-failures"), fake.WithScenario("rate-limit"))
 	want := []string{"401", "403", "429 Retry-After 1", "429 Retry-After 1", "handler"}
-	var got []string
-	for range want {
-		got = append(got, outcome(t, srv, unleashList))
-	}
+	got := outcomes(t, srv, unleashList, len(want))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
