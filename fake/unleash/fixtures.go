@@ -47,18 +47,18 @@ type fixtureAPIToken struct {
 	Type      string `json:"type"`
 }
 
-// loadFixtures reads unleash.json from fsys into a fresh state. A missing
-// file gives an empty state.
-func loadFixtures(fsys fs.FS) (*state, error) {
+// loadFixtures reads unleash.json from fsys and checks it by building the
+// state it describes. A missing file gives empty data.
+func loadFixtures(fsys fs.FS) (fixtureData, *state, error) {
 	var fx fixtureData
 	if _, err := vendor.ReadFixture(fsys, FixtureFile, &fx); err != nil {
-		return nil, err
+		return fx, nil, err
 	}
 	st, err := newState(fx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
+		return fx, nil, fmt.Errorf("%s: %w", FixtureFile, err)
 	}
-	return st, nil
+	return fx, st, nil
 }
 
 // newState checks fx and builds the state it describes.

@@ -9,6 +9,7 @@ package unleash
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,6 +45,8 @@ type API struct {
 	// own so that a failed request does not change the ids and secrets
 	// that later requests get.
 	errorIDs *random.Source
+	// initial is the parsed fixture file, the state Reset returns to.
+	initial fixtureData
 
 	mu sync.Mutex
 	st *state
@@ -55,11 +58,11 @@ const errorIDLabel = 0x756e6c65617368 // "unleash"
 // New builds the API from env.Fixtures (unleash.json). A missing file gives
 // an API without users; a malformed one an error naming the file.
 func New(env vendor.Env, opts Options) (*API, error) {
-	st, err := loadFixtures(env.Fixtures)
+	fx, st, err := loadFixtures(env.Fixtures)
 	if err != nil {
 		return nil, err
 	}
-	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), st: st}, nil
+	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), initial: fx, st: st}, nil
 }
 
 // Register adds the API's routes to r: every method on PathPrefix and on
@@ -74,11 +77,10 @@ func (a *API) Register(r *mux.Router) {
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {
 	a.errorIDs.Reset()
-	st, err := loadFixtures(a.env.Fixtures)
+	st, err := newState(a.initial)
 	if err != nil {
-		// New loaded the same files; they are read-only.
-		a.env.Logger.Error("unleash: reload fixtures", "err", err)
-		return
+		// New built a state from the same data, so this cannot fail.
+		panic(fmt.Sprintf("unleash: rebuild fixture state: %v", err))
 	}
 	a.mu.Lock()
 	a.st = st
