@@ -201,7 +201,17 @@ func TestAdminClockAndReset(t *testing.T) {
 	if got := outcome(t, srv, unleashList); got != "500" {
 		t.Fatalf("first call %s, want 500", got)
 	}
-	created := do(t, srv, nil, unleashCreate("before reset"))
+	// The startup scenario answers the next two Unleash calls too; then
+	// the handler creates a PAT for Reset to drop.
+	if diff := cmp.Diff([]string{"502", "503"}, outcomes(t, srv, unleashList, 2)); diff != "" {
+		t.Fatalf("second and third calls (-want +got):\n%s", diff)
+	}
+	if created := do(t, srv, nil, unleashCreate("before reset")); created.status != 201 {
+		t.Fatalf("create before reset: %d %s", created.status, created.body)
+	}
+	if list := do(t, srv, nil, unleashList); !strings.Contains(string(list.body), "before reset") {
+		t.Fatalf("the PAT created before reset is not listed: %d %s", list.status, list.body)
+	}
 	checkAdmin(t, srv, nil, adminCall{method: "POST", path: "/_fake/reset", wantStatus: 200, wantBody: `{"status":"ok"}`})
 	if now := srv.Clock().Now(); !now.Equal(epoch) {
 		t.Errorf("clock %s after reset, want %s", now, epoch)
@@ -212,11 +222,9 @@ func TestAdminClockAndReset(t *testing.T) {
 	if got := outcome(t, srv, unleashList); got != "500" {
 		t.Errorf("first call after reset %s, want 500 from the startup scenario", got)
 	}
-	if created.status == 201 {
-		list := do(t, srv, nil, unleashList)
-		if strings.Contains(string(list.body), "before reset") {
-			t.Error("a PAT created before reset survived it")
-		}
+	srv.ClearScripts()
+	if list := do(t, srv, nil, unleashList); list.status != 200 || strings.Contains(string(list.body), "before reset") {
+		t.Errorf("list after reset: %d %s, want 200 without the PAT created before reset", list.status, list.body)
 	}
 }
 
