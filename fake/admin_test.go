@@ -299,3 +299,27 @@ func TestConnectionFaultsThroughHandlerAbort(t *testing.T) {
 	srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
 	t.Error("a reset through Handler returned")
 }
+
+func TestResetRewindsTheIDGenerator(t *testing.T) {
+	t.Parallel()
+	srv := fake.Start(t, fake.WithSeed(7))
+	secret := func(description string) string {
+		t.Helper()
+		got := do(t, srv, nil, unleashCreate(description))
+		var pat struct {
+			Secret string `json:"secret"`
+		}
+		if err := json.Unmarshal(got.body, &pat); err != nil || got.status != 201 || pat.Secret == "" {
+			t.Fatalf("create: %d %s", got.status, got.body)
+		}
+		return pat.Secret
+	}
+	first := secret("first")
+	if next := secret("second"); next == first {
+		t.Fatalf("two creates gave the same secret %q", first)
+	}
+	srv.Reset()
+	if again := secret("first"); again != first {
+		t.Errorf("first secret after Reset %q, want %q as after start", again, first)
+	}
+}
