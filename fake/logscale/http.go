@@ -94,17 +94,13 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
 		return
 	}
-	// The document is parsed once, for the overlap check and for the
-	// locations of resolver errors. A query too long or not parsable is left
-	// to graphql-go's own error, and doc stays nil.
+	// The document is parsed for the locations of resolver errors. A query
+	// too long or not parsable is left to graphql-go's own error, and doc
+	// stays nil.
 	var doc *ast.QueryDocument
 	if len(*req.Query) <= MaxQueryLength {
 		if d, err := parser.ParseQuery(&ast.Source{Input: *req.Query}); err == nil {
 			doc = d
-			if msg := overlapError(doc); msg != "" {
-				writeGraphQL(w, graphQLResponse{Errors: []*gqlerrors.QueryError{{Message: msg}}})
-				return
-			}
 		}
 	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)

@@ -29,6 +29,11 @@ const (
 	// MaxTokensLimit is the largest page the tokens query returns; a larger
 	// limit is lowered to it.
 	MaxTokensLimit = 1000
+	// MaxFieldPairs bounds how many pairs of same-named fields the validator
+	// compares to check that they can be merged (graphql-go's
+	// OverlapValidationLimit). That check costs time in the square of their
+	// number; real queries compare a few dozen pairs.
+	MaxFieldPairs = 50_000
 	// DefaultTokensLimit is the page size of the tokens query when the
 	// request gives none.
 	DefaultTokensLimit = 50
@@ -42,6 +47,7 @@ var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 		graphql.MaxDepth(MaxQueryDepth),
 		graphql.MaxQueryLength(MaxQueryLength),
 		graphql.MaxSelections(MaxSelections),
+		graphql.OverlapValidationLimit(MaxFieldPairs),
 		graphql.MaxParallelism(1),
 		graphql.UseStringDescriptions(),
 		graphql.Logger(panicLogger{}),
