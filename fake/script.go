@@ -437,6 +437,9 @@ func answer(w *bufferWriter, r *http.Request, ru *rule, api vendor.API) {
 		status = http.StatusOK
 	}
 	h := w.header
+	// The rule's headers go in before the vendor's error, which keeps the
+	// headers it finds (a rule's Retry-After spares Cryptlex's own), and
+	// again below, over any the vendor sets regardless.
 	for k, v := range resp.Headers {
 		h.Set(k, v)
 	}
