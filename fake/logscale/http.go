@@ -94,22 +94,20 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
 		return
 	}
-	// The document is parsed for the locations of resolver errors. A query
-	// too long or not parsable is left to graphql-go's own error, and doc
-	// stays nil.
-	var doc *ast.QueryDocument
-	if len(*req.Query) <= MaxQueryLength {
-		if d, err := parser.ParseQuery(&ast.Source{Input: *req.Query}); err == nil {
-			doc = d
-		}
-	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
 	res := schema.Exec(ctx, *req.Query, opName, req.Variables)
+	// Resolver errors get their locations from the document, parsed only
+	// when there is such an error. A query too long or not parsable has
+	// only graphql-go's own errors, which carry locations already.
+	var doc *ast.QueryDocument
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
 			e.Message = sangriaStyle(e.Message)
 		}
 		if len(e.Locations) == 0 && len(e.Path) > 0 {
+			if doc == nil && len(*req.Query) <= MaxQueryLength {
+				doc, _ = parser.ParseQuery(&ast.Source{Input: *req.Query})
+			}
 			e.Locations = fieldLocation(doc, opName, e.Path)
 		}
 	}
