@@ -1,4 +1,4 @@
-package fake_test
+package fake
 
 import (
 	"fmt"
@@ -7,24 +7,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tokenfake/tokenfake/fake"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // missRules returns n rules that a GET of Unleash's token list, or a
 // LogScale viewer query, must check in full and that none of them matches.
-func missRules(n int) []fake.Rule {
-	rules := make([]fake.Rule, n)
+func missRules(n int) []Rule {
+	rules := make([]Rule, n)
 	for i := range rules {
 		switch i % 4 {
 		case 0:
-			rules[i] = fake.Rule{Match: fake.Match{Method: "GET", Path: "/api/admin/user/tokens/{id}"}, Respond: fake.Response{Status: 500}}
+			rules[i] = Rule{Match: Match{Method: "GET", Path: "/api/admin/user/tokens/{id}"}, Respond: Response{Status: 500}}
 		case 1:
-			rules[i] = fake.Rule{Match: fake.Match{API: fake.APILogScale, Operation: fmt.Sprintf("op%d", i)}, Respond: fake.Response{Status: 500}}
+			rules[i] = Rule{Match: Match{API: APILogScale, Operation: fmt.Sprintf("op%d", i)}, Respond: Response{Status: 500}}
 		case 2:
-			rules[i] = fake.Rule{Match: fake.Match{API: fake.APICryptlex}, Times: 1, Respond: fake.Response{Status: 429}}
+			rules[i] = Rule{Match: Match{API: APICryptlex}, Times: 1, Respond: Response{Status: 429}}
 		default:
-			rules[i] = fake.Rule{Match: fake.Match{Method: "POST", Path: "/api/admin/{rest...}"}, After: 3, Respond: fake.Response{Status: 503}}
+			rules[i] = Rule{Match: Match{Method: "POST", Path: "/api/admin/{rest...}"}, After: 3, Respond: Response{Status: 503}}
 		}
 	}
 	return rules
@@ -50,7 +49,7 @@ func BenchmarkScriptOverhead(b *testing.B) {
 	for _, api := range []string{"unleash", "logscale"} {
 		for _, n := range []int{0, 100} {
 			b.Run(fmt.Sprintf("%s/rules=%d", api, n), func(b *testing.B) {
-				srv := fake.Start(b, fake.WithJournalLimit(1000))
+				srv := Start(b, WithJournalLimit(1000))
 				if err := srv.Script(missRules(n)...); err != nil {
 					b.Fatal(err)
 				}
@@ -64,6 +63,27 @@ func BenchmarkScriptOverhead(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkMatch100Rules is the rule engine alone: picking the answer to a
+// request among the 100 rules of missRules, none of which matches, so every
+// one is checked.
+func BenchmarkMatch100Rules(b *testing.B) {
+	s := &script{}
+	for i, r := range missRules(100) {
+		c, err := compileRule(r, "", i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.add([]*rule{c})
+	}
+	c := &call{api: APIUnleash, method: "GET", path: "/api/admin/user/tokens"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := s.pick(c); ok {
+			b.Fatal("a rule matched")
 		}
 	}
 }

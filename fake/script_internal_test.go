@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,38 +8,6 @@ import (
 
 	"github.com/tokenfake/tokenfake/fixtures"
 )
-
-// BenchmarkMatch100Rules is the rule engine alone: picking the answer to a
-// request among 100 loaded rules, none of which matches, so every one is
-// checked.
-func BenchmarkMatch100Rules(b *testing.B) {
-	s := &script{}
-	for i := range 100 {
-		var r Rule
-		switch i % 4 {
-		case 0:
-			r = Rule{Match: Match{Method: "GET", Path: "/api/admin/user/tokens/{id}"}, Respond: Response{Status: 500}}
-		case 1:
-			r = Rule{Match: Match{API: APILogScale, Operation: fmt.Sprintf("op%d", i)}, Respond: Response{Status: 500}}
-		case 2:
-			r = Rule{Match: Match{API: APICryptlex}, Times: 1, Respond: Response{Status: 429}}
-		default:
-			r = Rule{Match: Match{Method: "POST", Path: "/api/admin/{rest...}"}, After: 3, Respond: Response{Status: 503}}
-		}
-		c, err := compileRule(r, "", i)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s.add([]*rule{c})
-	}
-	c := &call{api: APIUnleash, method: "GET", path: "/api/admin/user/tokens"}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, ok := s.pick(c); ok {
-			b.Fatal("a rule matched")
-		}
-	}
-}
 
 func TestPatterns(t *testing.T) {
 	t.Parallel()
