@@ -17,16 +17,11 @@ type Clock struct {
 	frozen bool
 	at     time.Time     // the time when frozen
 	offset time.Duration // added to the wall clock when running
-	start  clockState    // restored by Reset
+	start  time.Time     // restored by Reset: stopped there, or running when zero
 }
 
-type clockState struct {
-	frozen bool
-	at     time.Time
-}
-
-func newClock(frozenAt time.Time) *Clock {
-	c := &Clock{start: clockState{frozen: !frozenAt.IsZero(), at: frozenAt}}
+func newClock(start time.Time) *Clock {
+	c := &Clock{start: start}
 	c.Reset()
 	return c
 }
@@ -64,5 +59,5 @@ func (c *Clock) Advance(d time.Duration) {
 func (c *Clock) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.frozen, c.at, c.offset = c.start.frozen, c.start.at.UTC(), 0
+	c.frozen, c.at, c.offset = !c.start.IsZero(), c.start.UTC(), 0
 }
