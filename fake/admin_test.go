@@ -142,7 +142,10 @@ func TestAdminScenarios(t *testing.T) {
 		t.Errorf("cryptlex %s, want 418 from the upload once auth-failures is used up", got)
 	}
 	active := activeRules(t, srv)
-	if len(active) != 7 || active[6].Name != "uploaded[0]" || active[6].Scenario != "uploaded" || active[6].Answered != 1 {
+	if len(active) != 7 {
+		t.Fatalf("%d active rules %+v, want auth-failures' six then uploaded[0]", len(active), active)
+	}
+	if active[6].Name != "uploaded[0]" || active[6].Scenario != "uploaded" || active[6].Answered != 1 {
 		t.Errorf("active rules %+v, want auth-failures' six then uploaded[0] with one answer", active)
 	}
 	if active[0].Name != "logscale-401" || active[0].Times != 1 {
