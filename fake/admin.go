@@ -13,7 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tokenfake/tokenfake/fake/internal/vendor"
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
 
 // AdminPrefix is where the admin API is served. Requests under it are never
@@ -121,11 +121,11 @@ func (s *Server) adminActivateScenario(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminUploadScenario(w http.ResponseWriter, r *http.Request) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, vendor.MaxBodyBytes))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeAdminError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a scenario may have at most %d bytes", vendor.MaxBodyBytes))
+			writeAdminError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a scenario may have at most %d bytes", api.MaxBodyBytes))
 			return
 		}
 		writeAdminError(w, http.StatusBadRequest, fmt.Sprintf("read scenario: %v", err))

@@ -17,10 +17,10 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
-	"github.com/tokenfake/tokenfake/fake/cryptlex"
-	"github.com/tokenfake/tokenfake/fake/internal/vendor"
-	"github.com/tokenfake/tokenfake/fake/logscale"
-	"github.com/tokenfake/tokenfake/fake/unleash"
+	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
+	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/logscale"
+	"github.com/tokenfake/tokenfake/fake/internal/unleash"
 )
 
 // The APIs a Rule or a Filter can name. An empty API, or "any", matches all
@@ -430,7 +430,7 @@ func wait(r *http.Request, closing <-chan struct{}, d time.Duration) error {
 
 // answer writes the scripted response of ru, other than a reset or close,
 // to w.
-func answer(w *bufferWriter, r *http.Request, ru *rule, api vendor.API) {
+func answer(w *bufferWriter, r *http.Request, ru *rule, api api.API) {
 	resp := &ru.Respond
 	status := resp.Status
 	if status == 0 {
@@ -480,7 +480,7 @@ func answer(w *bufferWriter, r *http.Request, ru *rule, api vendor.API) {
 func breakConn(w http.ResponseWriter, r *http.Request, f Fault) {
 	if f == FaultClose {
 		// Unread request bytes would turn the close into a reset.
-		_, _ = io.CopyN(io.Discard, r.Body, vendor.MaxBodyBytes)
+		_, _ = io.CopyN(io.Discard, r.Body, api.MaxBodyBytes)
 	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {

@@ -29,11 +29,11 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tokenfake/tokenfake/fake/cryptlex"
+	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/random"
-	"github.com/tokenfake/tokenfake/fake/internal/vendor"
-	"github.com/tokenfake/tokenfake/fake/logscale"
-	"github.com/tokenfake/tokenfake/fake/unleash"
+	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/logscale"
+	"github.com/tokenfake/tokenfake/fake/internal/unleash"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -42,8 +42,8 @@ type Server struct {
 	cfg       config
 	clock     *Clock
 	random    *random.Source
-	apis      []vendor.API // in a fixed order: logscale, unleash, cryptlex
-	byName    map[string]vendor.API
+	apis      []api.API // in a fixed order: logscale, unleash, cryptlex
+	byName    map[string]api.API
 	router    *mux.Router  // the vendor APIs' routes
 	admin     http.Handler // built on first use
 	adminOnce sync.Once
@@ -125,7 +125,7 @@ func newServer(cfg config) (*Server, error) {
 }
 
 func (s *Server) buildAPIs(fsys fs.FS) error {
-	env := vendor.Env{Now: s.clock.Now, Random: s.random, Fixtures: fsys, Logger: s.cfg.logger}
+	env := api.Env{Now: s.clock.Now, Random: s.random, Fixtures: fsys, Logger: s.cfg.logger}
 	ls, err := logscale.New(env)
 	if err != nil {
 		return err
@@ -138,8 +138,8 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	s.apis = []vendor.API{ls, ul, cl}
-	s.byName = map[string]vendor.API{APILogScale: ls, APIUnleash: ul, APICryptlex: cl}
+	s.apis = []api.API{ls, ul, cl}
+	s.byName = map[string]api.API{APILogScale: ls, APIUnleash: ul, APICryptlex: cl}
 	return nil
 }
 
@@ -250,12 +250,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // peekOperations reads the GraphQL operations of r's body and leaves the
 // body for the handler to read in full.
 func peekOperations(r *http.Request) []string {
-	body, err := io.ReadAll(io.LimitReader(r.Body, vendor.MaxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
 	r.Body = struct {
 		io.Reader
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
-	if err != nil || len(body) > vendor.MaxBodyBytes {
+	if err != nil || len(body) > api.MaxBodyBytes {
 		return nil
 	}
 	return logscale.Operations(body)

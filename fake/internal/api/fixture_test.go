@@ -1,0 +1,53 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
+)
+
+type sample struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+func TestReadFixture(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		data      string // "" for no file
+		wantFound bool
+		want      sample
+		wantErr   string
+	}{
+		{name: "missing file", wantFound: false},
+		{name: "valid", data: `{"name": "a", "count": 2}`, wantFound: true, want: sample{"a", 2}},
+		{name: "unknown field", data: `{"name": "a", "cuont": 2}`, wantErr: `x.json: json: unknown field "cuont"`},
+		{name: "syntax", data: "{\n  \"name\": \"a\",,\n}", wantErr: "x.json: line 2, column 15: invalid character ','"},
+		{name: "type", data: "{\n\"count\": \"two\"}", wantErr: "x.json: line 2, column 14: json: cannot unmarshal string"},
+		{name: "truncated", data: `{"name": "a"`, wantErr: "x.json: line 1, column 12: unexpected end of JSON input"},
+		{name: "trailing data", data: `{"name": "a"} {}`, wantErr: "x.json: unexpected data after the top-level object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := fstest.MapFS{}
+			if tt.data != "" {
+				fsys["x.json"] = &fstest.MapFile{Data: []byte(tt.data)}
+			}
+			var got sample
+			found, err := api.ReadFixture(fsys, "x.json", &got)
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one starting %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || found != tt.wantFound || got != tt.want {
+				t.Errorf("ReadFixture = %v, %v, %+v; want %v, nil, %+v", found, err, got, tt.wantFound, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,521 @@
+package cryptlex
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/gorilla/mux"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
+)
+
+// Limits of the API.
+const (
+	maxNameLength = 256 // characters of a token name
+	defaultLimit  = 10  // tokens per page when limit is not given
+	maxLimit      = 100 // largest limit
+)
+
+// call is one authenticated request, handed to a handler with the state
+// locked.
+type call struct {
+	r      *http.Request
+	body   []byte
+	now    time.Time
+	caller *pat // the token that authenticated the request
+}
+
+// handler serves c and returns the status and body of the answer (body nil:
+// no body).
+type handler func(c *call) (int, any, *apiError)
+
+// timePrecision is the precision of the times the API stores and returns.
+const timePrecision = time.Microsecond
+
+// route wraps h with the rate limit, the body limit, authentication and the
+// scope check, in that order, and renders its answer.
+func (a *API) route(h handler, scope string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.rateLimit(w, r) {
+			return
+		}
+		body, bodyErr := readBody(w, r)
+		token, authErr := a.verify(r)
+		if authErr != nil {
+			a.writeError(w, r, authErr)
+			return
+		}
+		now := a.env.Now().Truncate(timePrecision)
+
+		a.mu.Lock()
+		status, out, err := a.serve(h, scope, token, &call{r: r, body: body, now: now}, bodyErr)
+		a.mu.Unlock()
+
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if out == nil {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, out)
+	})
+}
+
+// serve authorizes c and runs h on it; a.mu is held. The caller's token is
+// marked used only if h succeeds.
+func (a *API) serve(h handler, scope string, token *Claims, c *call, bodyErr *apiError) (int, any, *apiError) {
+	caller, err := a.authenticate(token, c.now)
+	if err != nil {
+		return 0, nil, err
+	}
+	if scope != "" && !hasScope(caller.Scopes, scope) {
+		return 0, nil, errorf(http.StatusForbidden, fmt.Sprintf("Access token does not have the required scope: %s.", scope))
+	}
+	if bodyErr != nil {
+		return 0, nil, bodyErr
+	}
+	c.caller = caller
+	before := caller.LastUsedAt
+	caller.LastUsedAt = &c.now
+	status, out, herr := h(c)
+	if herr != nil {
+		caller.LastUsedAt = before
+	}
+	return status, out, herr
+}
+
+// rateLimit counts r against its client's window and sets the rate-limit
+// headers; past the limit it answers 429 and reports false.
+func (a *API) rateLimit(w http.ResponseWriter, r *http.Request) bool {
+	client := clientAddress(r)
+	var s rateState
+	if a.opts.NoRateLimit {
+		s = a.limiter.peek(client)
+	} else {
+		s = a.limiter.take(client)
+	}
+	setRateHeaders(w.Header(), s)
+	if s.allowed {
+		return true
+	}
+	w.Header().Set("Retry-After", retryAfter(s, a.env.Now()))
+	a.writeError(w, r, errorf(http.StatusTooManyRequests,
+		fmt.Sprintf("API calls quota exceeded! maximum admitted %d per %s.", RateLimit, rateLimitPeriod)))
+	return false
+}
+
+// readBody reads r's body up to api.MaxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, errorf(http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("The request body is too large: the limit is %d bytes.", api.MaxBodyBytes))
+	case err != nil:
+		return nil, errorf(http.StatusBadRequest, "The request body could not be read.")
+	}
+	return body, nil
+}
+
+// verify checks the bearer token of r: its signature and fixed claims.
+func (a *API) verify(r *http.Request) (*Claims, *apiError) {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return nil, errorf(http.StatusUnauthorized, "Access token is missing.")
+	}
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return nil, errorf(http.StatusUnauthorized, "Access token is invalid.")
+	}
+	c, err := a.signer.Verify(strings.TrimSpace(token))
+	if err != nil {
+		return nil, errorf(http.StatusUnauthorized, "Access token is invalid.")
+	}
+	return c, nil
+}
+
+// authenticate finds the live token that c names; a.mu is held.
+func (a *API) authenticate(c *Claims, now time.Time) (*pat, *apiError) {
+	invalid := errorf(http.StatusUnauthorized, "Access token is invalid.")
+	if err := checkClaims(c, now); err != nil {
+		if c.ExpiresAt != nil && !now.Before(c.ExpiresAt.Time) {
+			return nil, errorf(http.StatusUnauthorized, "Access token has expired.")
+		}
+		return nil, invalid
+	}
+	t := a.state.tokens[c.ID]
+	if t == nil || t.UserID != c.Subject || a.data.users[t.UserID] == nil {
+		return nil, invalid
+	}
+	switch {
+	case t.Revoked:
+		return nil, errorf(http.StatusUnauthorized, "Access token has been revoked.")
+	case !t.live(now):
+		return nil, errorf(http.StatusUnauthorized, "Access token has expired.")
+	}
+	return t, nil
+}
+
+// methodNotAllowed answers the methods a path does not serve.
+func (a *API) methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.rateLimit(w, r) {
+			return
+		}
+		w.Header().Set("Allow", allow)
+		a.writeError(w, r, errorf(http.StatusMethodNotAllowed, defaultMessage(http.StatusMethodNotAllowed)))
+	})
+}
+
+// notFound answers a path under PathPrefix that no route serves (a trailing
+// slash, an empty segment, a segment after the id): 404 with the error body,
+// after the rate limit and before authentication, as a router that finds no
+// endpoint answers.
+func (a *API) notFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.rateLimit(w, r) {
+			return
+		}
+		a.writeError(w, r, errorf(http.StatusNotFound, defaultMessage(http.StatusNotFound)))
+	})
+}
+
+// ownToken returns the caller's token named by the path's id.
+func (a *API) ownToken(c *call) (*pat, *apiError) {
+	t := a.state.tokens[mux.Vars(c.r)["id"]]
+	if t == nil || t.UserID != c.caller.UserID {
+		return nil, errorf(http.StatusNotFound, "Personal access token not found.")
+	}
+	return t, nil
+}
+
+func (a *API) get(c *call) (int, any, *apiError) {
+	t, err := a.ownToken(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a.data.tokenView(t), nil
+}
+
+// listQuery is the query of a list request.
+type listQuery struct {
+	page, limit int
+	sortField   string
+	descending  bool
+	search      string
+}
+
+// sortFields are the fields a list may be sorted by.
+func sortFields() []string {
+	return []string{"createdAt", "updatedAt", "name", "expiresAt", "lastUsedAt"}
+}
+
+func parseListQuery(r *http.Request) (listQuery, *apiError) {
+	q := r.URL.Query()
+	lq := listQuery{page: 1, limit: defaultLimit, sortField: "createdAt", search: q.Get("search")}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return lq, errorf(http.StatusBadRequest, "page must be a positive integer.")
+		}
+		lq.page = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return lq, errorf(http.StatusBadRequest, fmt.Sprintf("limit must be a number between 1 and %d.", maxLimit))
+		}
+		lq.limit = n
+	}
+	if v := q.Get("sort"); v != "" {
+		field, desc := strings.CutPrefix(v, "-")
+		if !slices.Contains(sortFields(), field) {
+			return lq, errorf(http.StatusBadRequest, fmt.Sprintf("sort %q is invalid: sort by one of %s, with a leading - for descending order.",
+				v, strings.Join(sortFields(), ", ")))
+		}
+		lq.sortField, lq.descending = field, desc
+	}
+	return lq, nil
+}
+
+func (a *API) list(c *call) (int, any, *apiError) {
+	lq, err := parseListQuery(c.r)
+	if err != nil {
+		return 0, nil, err
+	}
+	search := strings.ToLower(lq.search)
+	var found []*pat
+	for _, t := range a.state.tokens {
+		if t.UserID == c.caller.UserID && strings.Contains(strings.ToLower(t.Name), search) {
+			found = append(found, t)
+		}
+	}
+	slices.SortFunc(found, func(x, y *pat) int {
+		if n := compareField(x, y, lq.sortField); n != 0 {
+			if lq.descending {
+				return -n
+			}
+			return n
+		}
+		return cmpUint(x.seq, y.seq)
+	})
+	out := []tokenJSON{}
+	if start := (lq.page - 1) * lq.limit; lq.page <= len(found)/lq.limit+1 && start < len(found) {
+		for _, t := range found[start:min(start+lq.limit, len(found))] {
+			out = append(out, a.data.tokenView(t))
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+func cmpUint(x, y uint64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// compareField orders x and y by field; a missing time sorts after every
+// time, as in PostgreSQL.
+func compareField(x, y *pat, field string) int {
+	switch field {
+	case "name":
+		return strings.Compare(x.Name, y.Name)
+	case "updatedAt":
+		return x.UpdatedAt.Compare(y.UpdatedAt)
+	case "expiresAt":
+		return compareOptional(x.ExpiresAt, y.ExpiresAt)
+	case "lastUsedAt":
+		return compareOptional(x.LastUsedAt, y.LastUsedAt)
+	}
+	return x.CreatedAt.Compare(y.CreatedAt)
+}
+
+func compareOptional(x, y *time.Time) int {
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		return 1
+	case y == nil:
+		return -1
+	}
+	return x.Compare(*y)
+}
+
+// decodeObject decodes body as a JSON object, field by field.
+func decodeObject(body []byte) (map[string]json.RawMessage, *apiError) {
+	var fields map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&fields); err != nil || fields == nil {
+		return nil, errorf(http.StatusBadRequest, "The request body must be a JSON object.")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errorf(http.StatusBadRequest, "The request body must be a JSON object.")
+	}
+	return fields, nil
+}
+
+// isNull reports whether a field is absent or null.
+func isNull(raw json.RawMessage) bool {
+	return raw == nil || string(raw) == "null"
+}
+
+// createRequest is a validated create request.
+type createRequest struct {
+	name      string
+	scopes    []string
+	expiresAt *time.Time
+	revoked   bool
+}
+
+func (a *API) parseCreate(body []byte, now time.Time) (createRequest, *apiError) {
+	var req createRequest
+	fields, err := decodeObject(body)
+	if err != nil {
+		return req, err
+	}
+	bad := func(msg string) (createRequest, *apiError) { return req, errorf(http.StatusBadRequest, msg) }
+
+	if isNull(fields["name"]) {
+		return bad("name is required.")
+	}
+	if json.Unmarshal(fields["name"], &req.name) != nil {
+		return bad("name must be a string.")
+	}
+	if n := utf8.RuneCountInString(req.name); n < 1 || n > maxNameLength {
+		return bad(fmt.Sprintf("name must be between 1 and %d characters long.", maxNameLength))
+	}
+
+	if isNull(fields["scopes"]) {
+		return bad("scopes is required.")
+	}
+	if json.Unmarshal(fields["scopes"], &req.scopes) != nil {
+		return bad("scopes must be an array of strings.")
+	}
+	if len(req.scopes) == 0 {
+		return bad("scopes must contain at least one scope.")
+	}
+	var scopes []string
+	for _, s := range req.scopes {
+		if !a.scopes.known(s) {
+			return bad(fmt.Sprintf("scopes contains an unknown scope: %q.", s))
+		}
+		if !slices.Contains(scopes, s) {
+			scopes = append(scopes, s)
+		}
+	}
+	req.scopes = scopes
+
+	if raw := fields["expiresAt"]; !isNull(raw) {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return bad("expiresAt must be a date-time string.")
+		}
+		if s != "" {
+			t, ok := parseDateTime(s)
+			if !ok {
+				return bad("expiresAt must be a date-time such as 2019-08-24T14:15:22Z.")
+			}
+			t = t.Truncate(timePrecision)
+			if !t.After(now) {
+				return bad("expiresAt must be a date in the future.")
+			}
+			req.expiresAt = &t
+		}
+	}
+
+	if raw := fields["revoked"]; !isNull(raw) {
+		if json.Unmarshal(raw, &req.revoked) != nil {
+			return bad("revoked must be a boolean.")
+		}
+	}
+	return req, nil
+}
+
+// dateTimeLayouts are the ISO 8601 forms a .NET JSON reader accepts for a
+// date-time, with a zone or without. When parsing, Go accepts a fractional
+// second after the seconds of any of them.
+var dateTimeLayouts = []string{
+	time.RFC3339,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// parseDateTime reads an ISO 8601 date-time. A time without a zone (what a
+// .NET client sends for a DateTime of unspecified kind) is taken as UTC.
+func parseDateTime(s string) (time.Time, bool) {
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func conflict() *apiError {
+	return errorf(http.StatusConflict, "A personal access token with this name already exists.")
+}
+
+// accessToken is the answer to a create request.
+type accessToken struct {
+	AccessToken string `json:"accessToken"`
+}
+
+func (a *API) create(c *call) (int, any, *apiError) {
+	req, err := a.parseCreate(c.body, c.now)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !req.revoked && a.state.nameTaken(c.caller.UserID, req.name, "", c.now) {
+		return 0, nil, conflict()
+	}
+	u := a.data.users[c.caller.UserID]
+	t := &pat{
+		fixturedToken: fixturedToken{
+			ID: a.env.Random.UUID(), CreatedAt: c.now, UpdatedAt: c.now, Name: req.name,
+			ExpiresAt: req.expiresAt, Revoked: req.revoked, Scopes: req.scopes, UserID: u.ID,
+		},
+	}
+	tok, serr := a.sign(a.claimsFor(t, u))
+	if serr != nil {
+		a.env.Logger.Error("sign Cryptlex token", "error", serr)
+		return 0, nil, errorf(http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError))
+	}
+	a.state.add(t)
+	return http.StatusCreated, accessToken{AccessToken: tok}, nil
+}
+
+// claimsFor is the claims of the JWT of t, issued at its creation.
+func (a *API) claimsFor(t *pat, u *user) *Claims {
+	c := &Claims{
+		Scope:      slices.Clone(t.Scopes),
+		Subject:    u.ID,
+		Email:      u.Email,
+		ID:         t.ID,
+		IssuedAt:   jwt.NewNumericDate(t.CreatedAt),
+		TokenUsage: TokenUsage,
+		TenantID:   a.data.tenantID,
+		Audience:   Audience,
+	}
+	if t.ExpiresAt != nil {
+		c.ExpiresAt = jwt.NewNumericDate(*t.ExpiresAt)
+	}
+	return c
+}
+
+func (a *API) patch(c *call) (int, any, *apiError) {
+	fields, err := decodeObject(c.body)
+	if err != nil {
+		return 0, nil, err
+	}
+	raw := fields["revoked"]
+	if isNull(raw) {
+		return 0, nil, errorf(http.StatusBadRequest, "revoked is required.")
+	}
+	var revoked bool
+	if json.Unmarshal(raw, &revoked) != nil {
+		return 0, nil, errorf(http.StatusBadRequest, "revoked must be a boolean.")
+	}
+	t, err := a.ownToken(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if t.Revoked && !revoked && a.state.nameTaken(t.UserID, t.Name, t.ID, c.now) {
+		return 0, nil, conflict()
+	}
+	if t.Revoked != revoked {
+		t.Revoked, t.UpdatedAt = revoked, c.now
+	}
+	return http.StatusOK, a.data.tokenView(t), nil
+}
+
+func (a *API) delete(c *call) (int, any, *apiError) {
+	t, err := a.ownToken(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	a.state.remove(t)
+	return http.StatusNoContent, nil, nil
+}

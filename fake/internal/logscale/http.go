@@ -1,0 +1,242 @@
+package logscale
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
+)
+
+// textIPFilter answers a token used from an address its IP filter refuses.
+const textIPFilter = "Tokens can only be used from IP addresses accepted by the IP filter set for them if any."
+
+// call is what resolvers know about the request they serve.
+type call struct {
+	api  *API
+	now  time.Time
+	tok  *token // the token the request authenticated with
+	user *user  // the token's user, for personal tokens; nil otherwise
+}
+
+type callKey struct{}
+
+func callFrom(ctx context.Context) *call { return ctx.Value(callKey{}).(*call) }
+
+// graphQLRequest is the body of a request.
+type graphQLRequest struct {
+	Query         *string        `json:"query"`
+	Variables     map[string]any `json:"variables"`
+	OperationName *string        `json:"operationName"`
+}
+
+// graphQLResponse is the body of an answer; data comes first, as LogScale
+// writes it.
+type graphQLResponse struct {
+	Data   json.RawMessage         `json:"data,omitempty"`
+	Errors []*gqlerrors.QueryError `json:"errors,omitempty"`
+}
+
+// ServeHTTP answers a request to /graphql. Checks run in LogScale's order:
+// the method (405), the token (401, or 403 from the token's IP filter), the
+// body's size (413) and JSON (400); then the GraphQL request runs and is
+// answered with 200, errors included.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeText(w, http.StatusMethodNotAllowed, textMethodNotAllowed)
+		return
+	}
+	c, status := a.authenticate(r)
+	switch status {
+	case http.StatusForbidden:
+		writeText(w, status, textIPFilter)
+		return
+	case http.StatusUnauthorized:
+		writeText(w, status, textUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeText(w, http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge))
+			return
+		}
+		writeText(w, http.StatusBadRequest, ErrorText(http.StatusBadRequest))
+		return
+	}
+	var req graphQLRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeText(w, http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(body, err).Error())
+		return
+	}
+	if req.Query == nil {
+		writeText(w, http.StatusBadRequest, textMalformedPrefix+"the request has no query")
+		return
+	}
+	opName := ""
+	if req.OperationName != nil {
+		opName = *req.OperationName
+	}
+	schema, err := executableSchema()
+	if err != nil {
+		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
+		return
+	}
+	ctx := context.WithValue(r.Context(), callKey{}, c)
+	res := schema.Exec(ctx, *req.Query, opName, req.Variables)
+	// Resolver errors get their locations from the document, parsed only
+	// when there is such an error. A query too long or not parsable has
+	// only graphql-go's own errors, which carry locations already.
+	var doc *ast.QueryDocument
+	for _, e := range res.Errors {
+		if e.ResolverError == nil && len(e.Path) == 0 {
+			e.Message = sangriaStyle(e.Message)
+		}
+		if len(e.Locations) == 0 && len(e.Path) > 0 {
+			if doc == nil && len(*req.Query) <= MaxQueryLength {
+				doc, _ = parser.ParseQuery(&ast.Source{Input: *req.Query})
+			}
+			e.Locations = fieldLocation(doc, opName, e.Path)
+		}
+	}
+	if len(res.Errors) > 0 && string(res.Data) == "{}" {
+		// graphql-go answers a variable or argument it cannot coerce with
+		// empty data; such a request error has no data at all.
+		res.Data = nil
+	}
+	writeGraphQL(w, graphQLResponse{Data: res.Data, Errors: res.Errors})
+}
+
+// writeGraphQL answers 200 with res as JSON.
+func writeGraphQL(w http.ResponseWriter, res graphQLResponse) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(res); err != nil {
+		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// sangriaPhrases rewrite graphql-go's validation wording into Sangria's.
+var sangriaPhrases = strings.NewReplacer(
+	`"`, `'`,
+	" is required, but it was not provided.", " is required but not provided.",
+	"graphql-ws protocol header is missing", "Schema is not configured for subscriptions.",
+)
+
+// sangriaStyle words a validation message the way Sangria, the GraphQL
+// library LogScale uses, does: 'name' rather than "name", and its phrasing
+// where it differs from graphql-go's.
+func sangriaStyle(msg string) string { return sangriaPhrases.Replace(msg) }
+
+// fieldLocation returns where in the query the field at path (response keys
+// and list indexes) is selected, or nil if it cannot be found.
+func fieldLocation(doc *ast.QueryDocument, opName string, path []any) []gqlerrors.Location {
+	if doc == nil {
+		return nil
+	}
+	op := selectOperation(doc, opName)
+	if op == nil {
+		return nil
+	}
+	set := op.SelectionSet
+	var field *ast.Field
+	for _, p := range path {
+		key, ok := p.(string)
+		if !ok {
+			continue // a list index
+		}
+		field = findField(doc, set, key, map[string]bool{})
+		if field == nil {
+			return nil
+		}
+		set = field.SelectionSet
+	}
+	if field == nil || field.Position == nil {
+		return nil
+	}
+	return []gqlerrors.Location{{Line: field.Position.Line, Column: field.Position.Column}}
+}
+
+// findField finds the field with response key key in set, looking into
+// fragments.
+func findField(doc *ast.QueryDocument, set ast.SelectionSet, key string, seen map[string]bool) *ast.Field {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias == key || (s.Alias == "" && s.Name == key) {
+				return s
+			}
+		case *ast.InlineFragment:
+			if f := findField(doc, s.SelectionSet, key, seen); f != nil {
+				return f
+			}
+		case *ast.FragmentSpread:
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if def := doc.Fragments.ForName(s.Name); def != nil {
+				if f := findField(doc, def.SelectionSet, key, seen); f != nil {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// authenticate finds the caller of r. It returns 401 for a missing, unknown
+// or expired token and 403 for a token whose IP filter refuses the caller's
+// address.
+func (a *API) authenticate(r *http.Request) (*call, int) {
+	now := a.env.Now()
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return nil, http.StatusUnauthorized
+	}
+	id, secret, ok := strings.Cut(strings.TrimSpace(cred), "~")
+	if !ok {
+		return nil, http.StatusUnauthorized
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	t := a.st.tokens[id]
+	if t == nil || t.secret != secret || t.expired(now) {
+		return nil, http.StatusUnauthorized
+	}
+	if f := a.st.ipFiltersByID[t.ipFilterID]; f != nil && !ipAllowed(f.filter, remoteAddr(r)) {
+		return nil, http.StatusForbidden
+	}
+	c := &call{api: a, now: now, tok: t}
+	if t.kind == kindPersonal {
+		c.user = a.st.usersByID[t.userID]
+	}
+	return c, 0
+}
+
+// remoteAddr returns the address r came from, or the zero Addr.
+func remoteAddr(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, _ := netip.ParseAddr(host)
+	return addr
+}
