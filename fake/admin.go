@@ -249,13 +249,3 @@ func (s *Server) adminSetClock(w http.ResponseWriter, r *http.Request) {
 	}
 	writeAdminJSON(w, http.StatusOK, clockBody{Now: s.clock.Now()})
 }
-
-// MarshalJSON writes the request with its duration as a Go duration string,
-// such as "1.5ms".
-func (r Request) MarshalJSON() ([]byte, error) {
-	type plain Request
-	return json.Marshal(struct {
-		plain
-		Duration string `json:"duration"`
-	}{plain(r), r.Duration.String()})
-}

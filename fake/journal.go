@@ -1,12 +1,11 @@
 package fake
 
 import (
+	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -173,34 +172,12 @@ func (s *Server) Count(f Filter) int {
 // ClearRequests empties the journal.
 func (s *Server) ClearRequests() { s.journal.clear() }
 
-// AssertScriptsUsed fails tb for each scripted rule with Times that has not
-// answered all of its calls, naming the rule and its counts.
-func (s *Server) AssertScriptsUsed(tb testing.TB) {
-	tb.Helper()
-	for _, msg := range s.script.unused() {
-		tb.Errorf("fake server: %s", msg)
-	}
+// MarshalJSON writes the request with its duration as a Go duration string,
+// such as "1.5ms".
+func (r Request) MarshalJSON() ([]byte, error) {
+	type plain Request
+	return json.Marshal(struct {
+		plain
+		Duration string `json:"duration"`
+	}{plain(r), r.Duration.String()})
 }
-
-// statusWriter remembers the status written through it.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -79,7 +79,7 @@ func BenchmarkMatch100Rules(b *testing.B) {
 		}
 		s.add([]*rule{c})
 	}
-	c := &call{api: APIUnleash, method: "GET", path: "/api/admin/user/tokens"}
+	c := &incoming{api: APIUnleash, method: "GET", path: "/api/admin/user/tokens"}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, ok := s.pick(c); ok {

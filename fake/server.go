@@ -29,10 +29,10 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
-	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/logscale"
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/unleash"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
@@ -205,7 +205,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
 		return
 	}
-	c := call{api: apiOf(r.URL.Path), method: r.Method, path: r.URL.Path}
+	c := incoming{api: apiOf(r.URL.Path), method: r.Method, path: r.URL.Path}
 	if c.api == APILogScale && r.Method == http.MethodPost && r.Body != nil {
 		c.ops = peekOperations(r)
 	}
@@ -279,4 +279,21 @@ func (s *Server) logRequest(r *http.Request, e *Request) {
 		attrs = append(attrs, slog.String("fault", string(e.Fault)))
 	}
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// apiOf names the API a request path belongs to, or "" for none.
+func apiOf(path string) string {
+	switch {
+	case path == logscale.Path:
+		return APILogScale
+	case underPrefix(path, unleash.PathPrefix):
+		return APIUnleash
+	case underPrefix(path, cryptlex.PathPrefix):
+		return APICryptlex
+	}
+	return ""
+}
+
+func underPrefix(path, prefix string) bool {
+	return strings.HasPrefix(path, prefix) && (len(path) == len(prefix) || path[len(prefix)] == '/')
 }

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/random"
-	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 

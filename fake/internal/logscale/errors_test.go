@@ -7,9 +7,9 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/logscale"
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 )
 
 func newAPI(t *testing.T) *logscale.API {

@@ -17,8 +17,8 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 )
 
 // PathPrefix is where the API is served.

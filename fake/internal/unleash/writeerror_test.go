@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/tokenfake/tokenfake/fake"
-	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/unleash"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
