@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,15 +54,10 @@ func (s *Server) adminHandler() http.Handler {
 	})
 }
 
+// writeAdminJSON answers with status and v as JSON, ended by a newline so
+// that it reads well in a terminal.
 func writeAdminJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"cannot encode the answer"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	api.NewError(status, "application/json", append(api.MustJSON(v), '\n')).Write(w)
 }
 
 // adminError is the body of every admin API error.
@@ -121,10 +115,9 @@ func (s *Server) adminActivateScenario(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminUploadScenario(w http.ResponseWriter, r *http.Request) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
+	data, err := api.ReadBody(r, api.MaxBodyBytes)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if errors.Is(err, api.ErrBodyTooLarge) {
 			writeAdminError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a scenario may have at most %d bytes", api.MaxBodyBytes))
 			return
 		}

@@ -2,13 +2,13 @@ package fake
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
@@ -34,52 +34,38 @@ func wait(r *http.Request, closing <-chan struct{}, d time.Duration) error {
 	}
 }
 
-// answer writes the scripted response of ru, other than a reset or close,
-// to w.
-func answer(w *bufferWriter, r *http.Request, ru *rule, api api.API) {
+// scripted is the answer of ru to r, other than a reset or close: for a
+// status of 400 and above, v's error for that status, under the rule's
+// headers and body.
+func scripted(r *http.Request, ru *rule, v api.Vendor) *api.Error {
 	resp := &ru.Respond
-	status := resp.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	h := w.header
-	// The rule's headers go in before the vendor's error, which keeps the
-	// headers it finds (a rule's Retry-After spares Cryptlex's own), and
-	// again below, over any the vendor sets regardless.
-	for k, v := range resp.Headers {
-		h.Set(k, v)
-	}
-	if status >= 400 && api != nil {
-		api.WriteError(w, r, status)
-	}
-	if resp.Body != nil || w.status == 0 {
-		w.body.Reset()
-		w.status = status
-		h.Del("Content-Length")
+	status := cmp.Or(resp.Status, http.StatusOK)
+	e := &api.Error{Status: status, Header: http.Header{}}
+	if status >= 400 {
+		e = v.Error(r, status)
 	}
 	if resp.Body != nil {
-		w.body.Write(resp.Body)
-		if !hasHeader(resp.Headers, "Content-Type") {
-			if isJSON(resp.Body) {
-				h.Set("Content-Type", "application/json")
-			} else {
-				h.Set("Content-Type", "text/plain; charset=utf-8")
-			}
+		e.Body = resp.Body
+		if isJSON(resp.Body) {
+			e.Header.Set("Content-Type", "application/json")
+		} else {
+			e.Header.Set("Content-Type", "text/plain; charset=utf-8")
 		}
 	}
-	for k, v := range resp.Headers {
-		h.Set(k, v)
+	for k, val := range resp.Headers {
+		e.Header.Set(k, val)
 	}
-	if status == http.StatusTooManyRequests && h.Get("Retry-After") == "" {
-		h.Set("Retry-After", DefaultRetryAfter)
+	if status == http.StatusTooManyRequests && e.Header.Get("Retry-After") == "" {
+		e.Header.Set("Retry-After", DefaultRetryAfter)
 	}
-	h.Set(RuleHeader, ru.Name)
-	if resp.Fault == FaultMalformed && w.body.Len() == 0 {
-		w.body.WriteString("{}")
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", "application/json")
+	e.Header.Set(RuleHeader, ru.Name)
+	if resp.Fault == FaultMalformed && len(e.Body) == 0 {
+		e.Body = []byte("{}")
+		if e.Header.Get("Content-Type") == "" {
+			e.Header.Set("Content-Type", "application/json")
 		}
 	}
+	return e
 }
 
 // breakConn ends the connection under w without a response.
@@ -96,15 +82,6 @@ func breakConn(w http.ResponseWriter, r *http.Request, f Fault) {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
-}
-
-func hasHeader(h map[string]string, name string) bool {
-	for k := range h {
-		if strings.EqualFold(k, name) {
-			return true
-		}
-	}
-	return false
 }
 
 func isJSON(b []byte) bool {

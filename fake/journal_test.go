@@ -313,3 +313,26 @@ func TestTokenExpiresByTheClock(t *testing.T) {
 		t.Errorf("expired PAT answered %d, want 401", got.status)
 	}
 }
+
+// TestPathsUnderAnAPIBelongToIt checks that a path under one of an API's
+// prefixes is that API's: journaled under its name, scriptable, and
+// answered with its own 404.
+func TestPathsUnderAnAPIBelongToIt(t *testing.T) {
+	t.Parallel()
+	srv := fake.Start(t)
+	got := do(t, srv, nil, call{method: "POST", path: "/graphql/extra", header: logscaleViewer.header})
+	if got.status != http.StatusNotFound || got.header.Get("Content-Type") != "text/plain; charset=UTF-8" ||
+		string(got.body) != "The requested resource could not be found." {
+		t.Errorf("POST /graphql/extra: %d %q %q, want LogScale's 404", got.status, got.header.Get("Content-Type"), got.body)
+	}
+	if n := srv.Count(fake.Filter{API: fake.APILogScale, Path: "/graphql/extra"}); n != 1 {
+		t.Errorf("journal has %d logscale requests to /graphql/extra, want 1", n)
+	}
+	if n := srv.Count(fake.Filter{Path: "/graphqlx"}); n != 0 {
+		t.Errorf("journal has %d requests to /graphqlx before any was sent", n)
+	}
+	do(t, srv, nil, call{method: "POST", path: "/graphqlx"})
+	if got := srv.Requests(fake.Filter{Path: "/graphqlx"}); len(got) != 1 || got[0].API != "" {
+		t.Errorf("journal of /graphqlx: %+v, want one request of no API", got)
+	}
+}

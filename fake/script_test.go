@@ -297,6 +297,25 @@ func TestScriptedHeadersAndBody(t *testing.T) {
 	}
 }
 
+// TestScriptedHeadersOverVendorError checks that a rule's headers replace
+// those of the vendor's error they share a name with, and leave its body
+// and other headers alone.
+func TestScriptedHeadersOverVendorError(t *testing.T) {
+	t.Parallel()
+	srv := fake.Start(t)
+	script(t, srv, fake.Rule{Name: "r", Match: fake.Match{API: fake.APIUnleash},
+		Respond: fake.Response{Status: 500, Headers: map[string]string{"Content-Type": "application/problem+json", "X-Extra": "1"}}})
+	got := do(t, srv, nil, unleashList)
+	if got.status != 500 || got.header.Get("Content-Type") != "application/problem+json" || got.header.Get("X-Extra") != "1" {
+		t.Fatalf("got %d, Content-Type %q, X-Extra %q; want 500, application/problem+json, 1",
+			got.status, got.header.Get("Content-Type"), got.header.Get("X-Extra"))
+	}
+	var body map[string]any
+	if err := json.Unmarshal(got.body, &body); err != nil || body["name"] != "InternalError" {
+		t.Errorf("body %s (%v), want Unleash's InternalError", got.body, err)
+	}
+}
+
 // answeredBy sends c n times and returns, per call, the rule that answered
 // ("" for the handler) and the status.
 func answeredBy(t *testing.T, srv *fake.Server, c call, n int) []string {

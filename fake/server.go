@@ -42,8 +42,7 @@ type Server struct {
 	cfg       config
 	clock     *Clock
 	random    *random.Source
-	apis      []api.API // in a fixed order: logscale, unleash, cryptlex
-	byName    map[string]api.API
+	vendors   []api.Vendor // in a fixed order: logscale, unleash, cryptlex
 	router    *mux.Router  // the vendor APIs' routes
 	admin     http.Handler // built on first use
 	adminOnce sync.Once
@@ -117,8 +116,8 @@ func newServer(cfg config) (*Server, error) {
 	// Paths are routed as sent: none of the vendors redirects a path with
 	// empty or dot segments to its cleaned form, so neither does the fake.
 	s.router = mux.NewRouter().SkipClean(true)
-	for _, api := range s.apis {
-		api.Register(s.router)
+	for _, v := range s.vendors {
+		v.Register(s.router)
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
@@ -138,8 +137,7 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	s.apis = []api.API{ls, ul, cl}
-	s.byName = map[string]api.API{APILogScale: ls, APIUnleash: ul, APICryptlex: cl}
+	s.vendors = []api.Vendor{ls, ul, cl}
 	return nil
 }
 
@@ -175,8 +173,8 @@ func (s *Server) Close() {
 func (s *Server) Reset() {
 	s.random.Reset()
 	s.clock.Reset()
-	for _, api := range s.apis {
-		api.Reset()
+	for _, v := range s.vendors {
+		v.Reset()
 	}
 	s.journal.clear()
 	s.script.clear()
@@ -205,9 +203,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
 		return
 	}
-	c := incoming{api: apiOf(r.URL.Path), method: r.Method, path: r.URL.Path}
-	if c.api == APILogScale && r.Method == http.MethodPost && r.Body != nil {
-		c.ops = peekOperations(r)
+	v := s.vendorOf(r.URL.Path)
+	c := incoming{method: r.Method, path: r.URL.Path}
+	if v != nil {
+		c.api = v.Name()
+		if op, ok := v.(api.Operator); ok && r.Method == http.MethodPost && r.Body != nil {
+			c.ops = peekOperations(r, op)
+		}
 	}
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
 	record := func(status int, fault Fault) {
@@ -216,7 +218,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, &entry)
 	}
 	out := newBufferWriter()
-	if c.api != "" {
+	if v != nil {
 		if ru, ok := s.script.pick(&c); ok {
 			entry.Rule = ru.Name
 			if err := wait(r, s.closing, ru.Respond.Delay); err != nil {
@@ -231,7 +233,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 				breakConn(w, r, f)
 				return
 			case f == FaultMalformed || ru.Respond.Status != 0:
-				answer(out, r, ru, s.byName[c.api])
+				scripted(r, ru, v).Write(out)
 				record(out.status, f)
 				out.send(w, f == FaultMalformed)
 				return
@@ -249,7 +251,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // peekOperations reads the GraphQL operations of r's body and leaves the
 // body for the handler to read in full.
-func peekOperations(r *http.Request) []string {
+func peekOperations(r *http.Request, op api.Operator) []string {
 	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
 	r.Body = struct {
 		io.Reader
@@ -258,7 +260,7 @@ func peekOperations(r *http.Request) []string {
 	if err != nil || len(body) > api.MaxBodyBytes {
 		return nil
 	}
-	return logscale.Operations(body)
+	return op.Operations(body)
 }
 
 // logRequest writes the one log line of a request.
@@ -281,19 +283,14 @@ func (s *Server) logRequest(r *http.Request, e *Request) {
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
 
-// apiOf names the API a request path belongs to, or "" for none.
-func apiOf(path string) string {
-	switch {
-	case path == logscale.Path:
-		return APILogScale
-	case underPrefix(path, unleash.PathPrefix):
-		return APIUnleash
-	case underPrefix(path, cryptlex.PathPrefix):
-		return APICryptlex
+// vendorOf returns the vendor API that serves path, or nil.
+func (s *Server) vendorOf(path string) api.Vendor {
+	for _, v := range s.vendors {
+		for _, p := range v.Prefixes() {
+			if api.Owns(p, path) {
+				return v
+			}
+		}
 	}
-	return ""
-}
-
-func underPrefix(path, prefix string) bool {
-	return strings.HasPrefix(path, prefix) && (len(path) == len(prefix) || path[len(prefix)] == '/')
+	return nil
 }

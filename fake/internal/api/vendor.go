@@ -1,22 +1,21 @@
-// Package vendor is the seam between the server and the vendor API packages
-// (logscale, unleash, cryptlex): what the server hands each of them, and what
-// each of them offers the server.
+// Package api is the seam between the server (package fake) and the vendor
+// APIs (logscale, unleash, cryptlex): what the server hands each vendor when
+// it builds it (Env), what each vendor offers the server (Vendor), and the
+// pieces every vendor shares: the error value (Error), request bodies and
+// fixture files.
 package api
 
 import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/random"
 )
-
-// MaxBodyBytes is the largest request body any vendor API reads. Larger
-// bodies are answered with 413 in the vendor's style.
-const MaxBodyBytes = 1 << 20
 
 // Env is what the server hands each vendor API when it is built.
 type Env struct {
@@ -30,14 +29,36 @@ type Env struct {
 	Logger *slog.Logger
 }
 
-// API is one vendor's API on the server.
-type API interface {
+// Vendor is one vendor's API on the server. The server keeps a list of
+// them and knows nothing else of any vendor: a request belongs to the
+// vendor one of whose Prefixes it lies under, scripted rules and the
+// journal name it by Name, and a scripted error is the vendor's Error.
+type Vendor interface {
+	// Name names the API in rules, journal filters and logs, such as
+	// "logscale".
+	Name() string
+	// Prefixes are the paths the API serves: a request whose path is one
+	// of them, or lies under one (at a "/"), belongs to the API.
+	Prefixes() []string
 	// Register adds the API's routes to r.
 	Register(r *mux.Router)
+	// Error is the API's answer with status to r, as the vendor sends it
+	// when that status is all it has to say (a scripted error).
+	Error(r *http.Request, status int) *Error
 	// Reset puts the API's state back to the fixtures.
 	Reset()
-	// WriteError answers r with status the way the vendor does: its body,
-	// content type and headers for that status. Headers already set on w
-	// (such as a scripted Retry-After) are kept.
-	WriteError(w http.ResponseWriter, r *http.Request, status int)
+}
+
+// Operator is a Vendor whose requests name operations, as GraphQL requests
+// do: scripted rules and journal filters can select requests by them.
+type Operator interface {
+	Vendor
+	// Operations names the operations of a request body: its root fields
+	// and operation name. It returns nil for a body it cannot read.
+	Operations(body []byte) []string
+}
+
+// Owns reports whether path is prefix or lies under it at a "/".
+func Owns(prefix, path string) bool {
+	return strings.HasPrefix(path, prefix) && (len(path) == len(prefix) || path[len(prefix)] == '/')
 }

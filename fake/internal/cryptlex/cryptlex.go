@@ -67,6 +67,12 @@ func New(env api.Env, opts Options) (*API, error) {
 	}, nil
 }
 
+// Name returns "cryptlex".
+func (a *API) Name() string { return "cryptlex" }
+
+// Prefixes returns the paths the API serves.
+func (a *API) Prefixes() []string { return []string{PathPrefix} }
+
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {
 	// Methods on a path's subrouter share the path's compiled pattern.

@@ -1,9 +1,10 @@
 package cryptlex
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
 
 // errorBody is Cryptlex's error envelope.
@@ -72,26 +73,39 @@ func errorCode(status int) string {
 	return b.String()
 }
 
-// WriteError answers r with status the way Cryptlex does: a JSON body
-// {"message", "code"}, the X-Rate-Limit-* headers of the caller's current
-// window (without counting the request), on 429 a Retry-After and on 401 a
-// WWW-Authenticate bearer challenge. Headers already set on w are kept.
-func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
-	a.writeError(w, r, errorf(status, defaultMessage(status)))
+// contentTypeJSON is the content type of every answer.
+const contentTypeJSON = "application/json; charset=utf-8"
+
+// Error is Cryptlex's answer with status to r: a JSON body {"message",
+// "code"}, the X-Rate-Limit-* headers of the caller's current window
+// (without counting the request), on 429 a Retry-After and on 401 a
+// WWW-Authenticate bearer challenge.
+func (a *API) Error(r *http.Request, status int) *api.Error {
+	return a.errorValue(r, errorf(status, defaultMessage(status)), nil)
 }
 
-// writeError renders e, adding the rate-limit headers unless the request
-// already has them.
+// writeError sends e, with the rate-limit headers of the request's window
+// unless w has them already.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
-	h := w.Header()
-	if h.Get("X-Rate-Limit-Limit") == "" || (e.status == http.StatusTooManyRequests && h.Get("Retry-After") == "") {
-		s := a.limiter.peek(clientAddress(r))
+	a.errorValue(r, e, w.Header()).Write(w)
+}
+
+// errorValue is e as the client receives it. sent are the headers already
+// set on the answer: the rate-limit headers are added when sent has none
+// (and on a 429, Retry-After when sent has none).
+func (a *API) errorValue(r *http.Request, e *apiError, sent http.Header) *api.Error {
+	v := api.JSONError(e.status, contentTypeJSON, errorBody{Message: e.message, Code: errorCode(e.status)})
+	h := v.Header
+	if sent.Get("X-Rate-Limit-Limit") == "" || (e.status == http.StatusTooManyRequests && sent.Get("Retry-After") == "") {
+		s := a.limiter.peek(api.RemoteHost(r))
 		if e.status == http.StatusTooManyRequests {
 			s.remaining = 0 // a 429 always reports the window used up
 		}
-		setRateHeaders(h, s)
-		if e.status == http.StatusTooManyRequests {
-			setDefault(h, "Retry-After", retryAfter(s, a.env.Now()))
+		if sent.Get("X-Rate-Limit-Limit") == "" {
+			setRateHeaders(h, s)
+		}
+		if e.status == http.StatusTooManyRequests && sent.Get("Retry-After") == "" {
+			h.Set("Retry-After", retryAfter(s, a.env.Now()))
 		}
 	}
 	if e.status == http.StatusUnauthorized {
@@ -99,19 +113,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		if r.Header.Get("Authorization") == "" {
 			challenge = "Bearer"
 		}
-		setDefault(h, "WWW-Authenticate", challenge)
+		h.Set("WWW-Authenticate", challenge)
 	}
-	writeJSON(w, e.status, errorBody{Message: e.message, Code: errorCode(e.status)})
-}
-
-// writeJSON writes v as the JSON body of a response with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		body = []byte(`{"message":"An internal server error occurred.","code":"InternalServerError"}`)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	return v
 }

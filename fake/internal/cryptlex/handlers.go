@@ -49,7 +49,7 @@ func (a *API) route(h handler, scope string) http.Handler {
 		if !a.rateLimit(w, r) {
 			return
 		}
-		body, bodyErr := readBody(w, r)
+		body, bodyErr := readBody(r)
 		token, authErr := a.verify(r)
 		if authErr != nil {
 			a.writeError(w, r, authErr)
@@ -69,7 +69,7 @@ func (a *API) route(h handler, scope string) http.Handler {
 			w.WriteHeader(status)
 			return
 		}
-		writeJSON(w, status, out)
+		api.WriteJSON(w, status, contentTypeJSON, out)
 	})
 }
 
@@ -99,7 +99,7 @@ func (a *API) serve(h handler, scope string, token *Claims, c *call, bodyErr *ap
 // rateLimit counts r against its client's window and sets the rate-limit
 // headers; past the limit it answers 429 and reports false.
 func (a *API) rateLimit(w http.ResponseWriter, r *http.Request) bool {
-	client := clientAddress(r)
+	client := api.RemoteHost(r)
 	var s rateState
 	if a.opts.NoRateLimit {
 		s = a.limiter.peek(client)
@@ -117,14 +117,13 @@ func (a *API) rateLimit(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // readBody reads r's body up to api.MaxBodyBytes.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+func readBody(r *http.Request) ([]byte, *apiError) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
-	var tooLarge *http.MaxBytesError
+	body, err := api.ReadBody(r, api.MaxBodyBytes)
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.Is(err, api.ErrBodyTooLarge):
 		return nil, errorf(http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("The request body is too large: the limit is %d bytes.", api.MaxBodyBytes))
 	case err != nil:

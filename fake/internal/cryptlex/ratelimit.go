@@ -2,7 +2,6 @@ package cryptlex
 
 import (
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -113,15 +112,6 @@ func (l *limiter) sweep(now time.Time) {
 			delete(l.windows, k)
 		}
 	}
-}
-
-// clientAddress is the host part of r.RemoteAddr, the key of the limit.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // setRateHeaders writes the X-Rate-Limit-* headers of s, keeping any

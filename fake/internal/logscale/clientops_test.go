@@ -110,7 +110,7 @@ var (
 func schemaOf(t *testing.T) *ast.Schema {
 	t.Helper()
 	fakeSchemaOnce.Do(func() {
-		fakeSchema, fakeSchemaErr = gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: logscale.SDL})
+		fakeSchema, fakeSchemaErr = gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: logscale.Schema()})
 	})
 	if fakeSchemaErr != nil {
 		t.Fatalf("load the fake's schema: %v", fakeSchemaErr)

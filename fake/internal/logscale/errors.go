@@ -2,6 +2,8 @@ package logscale
 
 import (
 	"net/http"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
 
 // LogScale's HTTP layer is Akka HTTP: errors outside GraphQL are plain text,
@@ -95,23 +97,18 @@ func ErrorText(status int) string {
 	return "Unknown error."
 }
 
-// WriteError answers with status the way LogScale does: a text/plain body
-// (see ErrorText), and for 405 an Allow header naming POST. Headers already
-// set on w, including Content-Type, are kept.
-func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
-	writeText(w, status, ErrorText(status))
+// Error is LogScale's answer with status when that is all there is to say:
+// a text/plain body (see ErrorText), and for 405 an Allow header naming
+// POST.
+func (a *API) Error(_ *http.Request, status int) *api.Error {
+	return textError(status, ErrorText(status))
 }
 
-// writeText writes a plain-text LogScale error.
-func writeText(w http.ResponseWriter, status int, text string) {
-	h := w.Header()
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", textContentType)
+// textError is a plain-text LogScale error.
+func textError(status int, text string) *api.Error {
+	e := api.NewError(status, textContentType, []byte(text))
+	if status == http.StatusMethodNotAllowed {
+		e.Header.Set("Allow", http.MethodPost)
 	}
-	if status == http.StatusMethodNotAllowed && h.Get("Allow") == "" {
-		h.Set("Allow", http.MethodPost)
-	}
-	h.Del("Content-Length")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(text))
+	return e
 }

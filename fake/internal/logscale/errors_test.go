@@ -25,7 +25,7 @@ func newAPI(t *testing.T) *logscale.API {
 	return api
 }
 
-func TestWriteError(t *testing.T) {
+func TestError(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		status int
@@ -56,7 +56,7 @@ func TestWriteError(t *testing.T) {
 			for k, v := range tt.preset {
 				rec.Header().Set(k, v)
 			}
-			api.WriteError(rec, httptest.NewRequest(http.MethodPost, "/graphql", nil), tt.status)
+			api.Error(httptest.NewRequest(http.MethodPost, "/graphql", nil), tt.status).Write(rec)
 			if rec.Code != tt.status {
 				t.Errorf("status = %d, want %d", rec.Code, tt.status)
 			}

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -54,35 +52,34 @@ type graphQLResponse struct {
 // answered with 200, errors included.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
-		writeText(w, http.StatusMethodNotAllowed, textMethodNotAllowed)
+		textError(http.StatusMethodNotAllowed, textMethodNotAllowed).Write(w)
 		return
 	}
 	c, status := a.authenticate(r)
 	switch status {
 	case http.StatusForbidden:
-		writeText(w, status, textIPFilter)
+		textError(status, textIPFilter).Write(w)
 		return
 	case http.StatusUnauthorized:
-		writeText(w, status, textUnauthorized)
+		textError(status, textUnauthorized).Write(w)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
+	body, err := api.ReadBody(r, api.MaxBodyBytes)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeText(w, http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge))
+		if errors.Is(err, api.ErrBodyTooLarge) {
+			textError(http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge)).Write(w)
 			return
 		}
-		writeText(w, http.StatusBadRequest, ErrorText(http.StatusBadRequest))
+		textError(http.StatusBadRequest, ErrorText(http.StatusBadRequest)).Write(w)
 		return
 	}
 	var req graphQLRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeText(w, http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(body, err).Error())
+		textError(http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(body, err).Error()).Write(w)
 		return
 	}
 	if req.Query == nil {
-		writeText(w, http.StatusBadRequest, textMalformedPrefix+"the request has no query")
+		textError(http.StatusBadRequest, textMalformedPrefix+"the request has no query").Write(w)
 		return
 	}
 	opName := ""
@@ -91,7 +88,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	schema, err := executableSchema()
 	if err != nil {
-		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
+		textError(http.StatusInternalServerError, ErrorText(http.StatusInternalServerError)).Write(w)
 		return
 	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
@@ -125,7 +122,7 @@ func writeGraphQL(w http.ResponseWriter, res graphQLResponse) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(res); err != nil {
-		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
+		textError(http.StatusInternalServerError, ErrorText(http.StatusInternalServerError)).Write(w)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -233,10 +230,6 @@ func (a *API) authenticate(r *http.Request) (*call, int) {
 
 // remoteAddr returns the address r came from, or the zero Addr.
 func remoteAddr(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, _ := netip.ParseAddr(host)
+	addr, _ := netip.ParseAddr(api.RemoteHost(r))
 	return addr
 }

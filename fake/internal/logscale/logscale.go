@@ -8,6 +8,7 @@ package logscale
 
 import (
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/gorilla/mux"
@@ -41,10 +42,24 @@ func New(env api.Env) (*API, error) {
 	return &API{env: env, initial: st, st: st.clone()}, nil
 }
 
+// Name returns "logscale".
+func (a *API) Name() string { return "logscale" }
+
+// Prefixes returns the paths the API serves.
+func (a *API) Prefixes() []string { return []string{Path} }
+
+// Operations names the root fields and the operation name of a GraphQL
+// request body (see Operations).
+func (a *API) Operations(body []byte) []string { return Operations(body) }
+
 // Register adds /graphql to r. Every method is routed to the API, which
-// answers methods other than POST with 405.
+// answers methods other than POST with 405; paths under /graphql/ get
+// LogScale's 404.
 func (a *API) Register(r *mux.Router) {
 	r.Handle(Path, a)
+	r.PathPrefix(Path + "/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.Error(r, http.StatusNotFound).Write(w)
+	})
 }
 
 // Reset puts the state back to the fixtures.

@@ -12,10 +12,15 @@ import (
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 )
 
-// SDL is the GraphQL schema the API serves: a subset of LogScale's schema.
+// sdl is the GraphQL schema the API serves: a subset of LogScale's schema.
+// It is never changed.
 //
 //go:embed schema.graphql
-var SDL string
+var sdl string
+
+// Schema returns the GraphQL schema the API serves, in SDL: a subset of
+// LogScale's schema, for code generators.
+func Schema() string { return sdl }
 
 // Limits on a GraphQL request, beyond api.MaxBodyBytes on the body.
 const (
@@ -43,7 +48,7 @@ const (
 // parsed once per process: it holds no state (resolvers find the API and
 // the caller in the request's context), so every API shares it.
 var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
-	return graphql.ParseSchema(SDL, &root{},
+	return graphql.ParseSchema(sdl, &root{},
 		graphql.MaxDepth(MaxQueryDepth),
 		graphql.MaxQueryLength(MaxQueryLength),
 		graphql.MaxSelections(MaxSelections),

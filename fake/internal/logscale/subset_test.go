@@ -57,7 +57,7 @@ func loadFacts(t *testing.T) map[string]*ast.Definition {
 func TestSchemaIsSubsetOfLogScale(t *testing.T) {
 	t.Parallel()
 	facts := loadFacts(t)
-	ours, err := parser.ParseSchema(&ast.Source{Name: "schema.graphql", Input: logscale.SDL})
+	ours, err := parser.ParseSchema(&ast.Source{Name: "schema.graphql", Input: logscale.Schema()})
 	if err != nil {
 		t.Fatalf("parse embedded schema: %v", err)
 	}

@@ -1,10 +1,11 @@
 package unleash
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
 
 // Error names and messages Unleash uses on the personal-access-token routes.
@@ -37,10 +38,13 @@ type detail struct {
 	Message string `json:"message"`
 }
 
-// apiError is Unleash's JSON error body. ID is set on errors rendered by
-// Unleash's middleware (authentication, content type, schema validation,
-// unknown API paths) and left out on errors raised by route handlers.
+// apiError is one Unleash error: its status and JSON body. ID is set on
+// errors rendered by Unleash's middleware (authentication, content type,
+// schema validation, unknown API paths) and left out on errors raised by
+// route handlers.
 type apiError struct {
+	status int
+
 	ID      string   `json:"id,omitempty"`
 	Name    string   `json:"name"`
 	Message string   `json:"message"`
@@ -52,34 +56,80 @@ type apiError struct {
 	DefaultHidden *bool  `json:"defaultHidden,omitempty"`
 }
 
-// httpError is the body Unleash sends for errors raised by its HTTP layer
-// (Express's body parser): a bare message.
+// value is the error as the client receives it.
+func (e *apiError) value() *api.Error {
+	return api.JSONError(e.status, contentTypeJSON, e)
+}
+
+// httpError is an error raised by Unleash's HTTP layer (Express's body
+// parser): its body is a bare message.
 type httpError struct {
+	status  int
 	Message string `json:"message"`
 }
 
+func (e *httpError) value() *api.Error {
+	return api.JSONError(e.status, contentTypeJSON, e)
+}
+
 // handlerError is an error raised by a route handler (no id).
-func handlerError(name, message string) *apiError {
-	return &apiError{Name: name, Message: message, Details: []detail{{Message: message}}}
+func handlerError(status int, name, message string) *apiError {
+	return &apiError{status: status, Name: name, Message: message, Details: []detail{{Message: message}}}
+}
+
+// The errors the route handlers raise, each sent by its handler and by a
+// scripted answer of its status alike.
+
+func errNoUser() *apiError {
+	return handlerError(http.StatusForbidden, "ForbiddenError", msgNoUser)
+}
+
+func errNoPAT() *apiError { return handlerError(http.StatusNotFound, "NotFoundError", msgNoPAT) }
+
+func errDisabled() *apiError {
+	return handlerError(http.StatusNotFound, "NotFoundError", msgDisabled)
+}
+
+func errDuplicate() *apiError {
+	return handlerError(http.StatusConflict, "NameExistsError", msgDuplicate)
+}
+
+func errTooLarge() *httpError {
+	return &httpError{status: http.StatusRequestEntityTooLarge, Message: msgTooLarge}
+}
+
+// errUndefinedUser is the database error Unleash answers a DELETE by the
+// admin API token with.
+func errUndefinedUser() *apiError {
+	return handlerError(http.StatusInternalServerError, "UnknownError", msgUndefinedUser)
+}
+
+// errTooManyPATs refuses a PAT beyond the user's limit.
+func errTooManyPATs(limit int) *apiError {
+	return handlerError(http.StatusForbidden, "OperationDeniedError", fmt.Sprintf("Too many PATs (%d) already exist for this user.", limit))
 }
 
 // badData is a BadDataError raised by a route handler: the reason is both
 // the tail of the message and the only detail.
 func badData(reason string) *apiError {
-	return &apiError{Name: "BadDataError", Message: msgBadDataPrefix + ": " + reason, Details: []detail{{Message: reason}}}
+	return &apiError{status: http.StatusBadRequest, Name: "BadDataError", Message: msgBadDataPrefix + ": " + reason, Details: []detail{{Message: reason}}}
 }
 
 // middlewareError is an error raised by Unleash's middleware, with a fresh
 // error id.
-func (a *API) middlewareError(name, message string) *apiError {
-	return &apiError{ID: a.errorIDs.UUID(), Name: name, Message: message, Details: []detail{{Message: message}}}
+func (a *API) middlewareError(status int, name, message string) *apiError {
+	return &apiError{status: status, ID: a.errorIDs.UUID(), Name: name, Message: message, Details: []detail{{Message: message}}}
 }
 
 func (a *API) authRequired() *apiError {
-	e := a.middlewareError("AuthenticationRequired", msgAuthRequired)
+	e := a.middlewareError(http.StatusUnauthorized, "AuthenticationRequired", msgAuthRequired)
 	hidden := false
 	e.Path, e.Type, e.DefaultHidden = loginPath, "password", &hidden
 	return e
+}
+
+func (a *API) unauthorized() *apiError {
+	return a.middlewareError(http.StatusUnauthorized, "UnauthorizedError", msgUnauthorized)
 }
 
 func (a *API) contentTypeError(provided string) *apiError {
@@ -87,85 +137,75 @@ func (a *API) contentTypeError(provided string) *apiError {
 		provided = "you didn't provide one"
 	}
 	msg := fmt.Sprintf("We do not accept the content-type you provided (%s). Try using one of the content-types we do accept instead (%s) and make sure the body is in the corresponding format.", provided, acceptedMediaType)
-	return a.middlewareError("ContentTypeError", msg)
+	return a.middlewareError(http.StatusUnsupportedMediaType, "ContentTypeError", msg)
 }
 
 func (a *API) schemaError(details []detail) *apiError {
-	return &apiError{ID: a.errorIDs.UUID(), Name: "BadDataError", Message: msgSchemaInvalid, Details: details}
+	return &apiError{status: http.StatusBadRequest, ID: a.errorIDs.UUID(), Name: "BadDataError", Message: msgSchemaInvalid, Details: details}
 }
 
 func (a *API) pathNotFound(r *http.Request) *apiError {
-	return a.middlewareError("NotFoundError", fmt.Sprintf("The path you were looking for (%s) is not available.", r.URL.Path))
+	return a.middlewareError(http.StatusNotFound, "NotFoundError", fmt.Sprintf("The path you were looking for (%s) is not available.", r.URL.Path))
 }
 
-// writeJSON answers with status and v as JSON, keeping headers already set
-// (a Content-Type among them).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Every value written here is made of strings, numbers and slices.
-		panic(fmt.Sprintf("unleash: encode response: %v", err))
-	}
-	h := w.Header()
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", contentTypeJSON)
-	}
-	h.Set("Content-Length", fmt.Sprint(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// WriteError answers r with status the way Unleash does: a JSON body with
-// content type "application/json; charset=utf-8". Headers already set on w
-// are kept. Statuses Unleash itself sends on these routes get the body it
-// sends for them (for 403 and 404 the one that fits r's method); other
-// statuses get the error class Unleash would raise for them (see the README).
-func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int) {
-	writeJSON(w, status, a.errorFor(r, status))
-}
-
-func (a *API) errorFor(r *http.Request, status int) any {
+// Error is Unleash's answer with status to r, JSON with content type
+// "application/json; charset=utf-8". Statuses Unleash itself sends on these
+// routes get the error it sends with them (for 403 and 404 the one that
+// fits r's method); other statuses get the error class Unleash would raise
+// for them (see docs/unleash.md).
+func (a *API) Error(r *http.Request, status int) *api.Error {
 	switch status {
 	case http.StatusBadRequest:
-		return a.schemaError([]detail{{Message: msgSchemaInvalid}})
+		return a.schemaError([]detail{{Message: msgSchemaInvalid}}).value()
 	case http.StatusUnauthorized:
-		return a.middlewareError("UnauthorizedError", msgUnauthorized)
+		return a.unauthorized().value()
 	case http.StatusForbidden:
 		if r.Method == http.MethodPost {
-			return handlerError("OperationDeniedError", tooManyPATs(a.limit()))
+			return errTooManyPATs(a.limit()).value()
 		}
-		return handlerError("ForbiddenError", msgNoUser)
+		return errNoUser().value()
 	case http.StatusNotFound:
 		if r.Method == http.MethodDelete {
-			return handlerError("NotFoundError", msgNoPAT)
+			return errNoPAT().value()
 		}
-		return handlerError("NotFoundError", msgDisabled)
-	case http.StatusMethodNotAllowed:
-		return handlerError("NotImplementedError", http.StatusText(status))
+		return errDisabled().value()
 	case http.StatusConflict:
-		return handlerError("NameExistsError", msgDuplicate)
+		return errDuplicate().value()
 	case http.StatusRequestEntityTooLarge:
-		return httpError{Message: msgTooLarge}
+		return errTooLarge().value()
 	case http.StatusUnsupportedMediaType:
-		return a.contentTypeError(strings.TrimSpace(r.Header.Get("Content-Type")))
-	case http.StatusUnprocessableEntity:
-		return handlerError("DisabledError", http.StatusText(status))
-	case http.StatusTooManyRequests:
-		return handlerError("RateLimitError", msgRateLimit)
-	case http.StatusInternalServerError:
-		return handlerError("InternalError", http.StatusText(status))
-	case http.StatusBadGateway:
-		return handlerError("BadGatewayError", http.StatusText(status))
-	case http.StatusGatewayTimeout:
-		return handlerError("GatewayTimeoutError", http.StatusText(status))
+		return a.contentTypeError(strings.TrimSpace(r.Header.Get("Content-Type"))).value()
 	}
-	text := http.StatusText(status)
-	if text == "" {
-		text = fmt.Sprintf("Error %d", status)
-	}
-	return handlerError("UnknownError", text)
+	return handlerError(status, errorClass(status), statusText(status)).value()
 }
 
-func tooManyPATs(limit int) string {
-	return fmt.Sprintf("Too many PATs (%d) already exist for this user.", limit)
+// errorClass is the name of the error class Unleash raises for a status it
+// does not send on these routes itself.
+func errorClass(status int) string {
+	switch status {
+	case http.StatusMethodNotAllowed:
+		return "NotImplementedError"
+	case http.StatusUnprocessableEntity:
+		return "DisabledError"
+	case http.StatusTooManyRequests:
+		return "RateLimitError"
+	case http.StatusInternalServerError:
+		return "InternalError"
+	case http.StatusBadGateway:
+		return "BadGatewayError"
+	case http.StatusGatewayTimeout:
+		return "GatewayTimeoutError"
+	}
+	return "UnknownError"
+}
+
+// statusText is the message of an error of errorClass(status).
+func statusText(status int) string {
+	if status == http.StatusTooManyRequests {
+		return msgRateLimit
+	}
+	if text := http.StatusText(status); text != "" {
+		return text
+	}
+	return fmt.Sprintf("Error %d", status)
 }

@@ -29,20 +29,14 @@ func isJSONType(header string) bool {
 	return err == nil && mt == acceptedMediaType
 }
 
-// errBodyTooLarge reports a body over api.MaxBodyBytes.
-var errBodyTooLarge = errors.New("request entity too large")
-
 // readBody parses a JSON request body the way Express's JSON body parser
 // (strict: false) does: an empty body is an empty object, any JSON value is
 // accepted. When the body is not JSON, the second result is the message
 // Node gives for it (and the first is nil).
 func readBody(r *http.Request) (any, string, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
+	b, err := api.ReadBody(r, api.MaxBodyBytes)
 	if err != nil {
 		return nil, "", fmt.Errorf("read request body: %w", err)
-	}
-	if len(b) > api.MaxBodyBytes {
-		return nil, "", errBodyTooLarge
 	}
 	if len(b) == 0 {
 		return map[string]any{}, "", nil

@@ -65,6 +65,12 @@ func New(env api.Env, opts Options) (*API, error) {
 	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), initial: fx, st: st}, nil
 }
 
+// Name returns "unleash".
+func (a *API) Name() string { return "unleash" }
+
+// Prefixes returns the paths the API serves.
+func (a *API) Prefixes() []string { return []string{PathPrefix} }
+
 // Register adds the API's routes to r: every method on PathPrefix and on
 // PathPrefix/{id}, each with or without a trailing slash (Express routes
 // both).
@@ -111,7 +117,7 @@ func (a *API) authenticate(r *http.Request) (caller, *apiError) {
 		p := a.st.bySecret[token]
 		now := a.env.Now()
 		if p == nil || !now.Before(p.expiresAt) {
-			return caller{}, a.middlewareError("UnauthorizedError", msgUnauthorized)
+			return caller{}, a.unauthorized()
 		}
 		p.seenAt = now.UTC().Truncate(timeResolution)
 		return caller{userID: p.userID}, nil
@@ -119,7 +125,7 @@ func (a *API) authenticate(r *http.Request) (caller, *apiError) {
 	if a.st.apiTokens[token] {
 		return caller{}, nil
 	}
-	return caller{}, a.middlewareError("UnauthorizedError", msgUnauthorized)
+	return caller{}, a.unauthorized()
 }
 
 // stripBearer removes a leading "Bearer" and the whitespace after it, in any
@@ -146,15 +152,15 @@ func (a *API) readJSONBody(w http.ResponseWriter, r *http.Request) (body any, ok
 	}
 	v, syntax, err := readBody(r)
 	switch {
-	case errors.Is(err, errBodyTooLarge):
-		writeJSON(w, http.StatusRequestEntityTooLarge, httpError{Message: msgTooLarge})
+	case errors.Is(err, api.ErrBodyTooLarge):
+		errTooLarge().value().Write(w)
 		return nil, false
 	case err != nil:
 		a.env.Logger.Debug("unleash: read body", "err", err)
-		writeJSON(w, http.StatusBadRequest, httpError{Message: "request aborted"})
+		(&httpError{status: http.StatusBadRequest, Message: "request aborted"}).value().Write(w)
 		return nil, false
 	case syntax != "":
-		writeJSON(w, http.StatusBadRequest, httpError{Message: syntax})
+		(&httpError{status: http.StatusBadRequest, Message: syntax}).value().Write(w)
 		return nil, false
 	}
 	return v, true
@@ -177,7 +183,7 @@ func (a *API) authenticated(h authenticatedHandler) http.HandlerFunc {
 		defer a.mu.Unlock()
 		c, aerr := a.authenticate(r)
 		if aerr != nil {
-			writeJSON(w, http.StatusUnauthorized, aerr)
+			aerr.value().Write(w)
 			return
 		}
 		h(w, r, c, body)
@@ -193,7 +199,7 @@ func (a *API) serveCollection(w http.ResponseWriter, r *http.Request, c caller, 
 	case http.MethodOptions:
 		writeAllow(w, "GET,HEAD,POST")
 	default:
-		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
+		a.pathNotFound(r).value().Write(w)
 	}
 }
 
@@ -215,7 +221,7 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request, c caller, _ any)
 	case http.MethodOptions:
 		writeAllow(w, "DELETE")
 	default:
-		writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
+		a.pathNotFound(r).value().Write(w)
 	}
 }
 
@@ -223,7 +229,7 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request, c caller, _ any)
 // as /api/admin/user/tokens/1/2) as Unleash's catch-all for /api does,
 // after the body parser and authentication.
 func (a *API) serveUnknown(w http.ResponseWriter, r *http.Request, _ caller, _ any) {
-	writeJSON(w, http.StatusNotFound, a.pathNotFound(r))
+	a.pathNotFound(r).value().Write(w)
 }
 
 func (a *API) disabled() bool { return a.opts.PATsDisabled || a.st.disabled }
@@ -231,11 +237,11 @@ func (a *API) disabled() bool { return a.opts.PATsDisabled || a.st.disabled }
 // list answers GET: the caller's PATs, without secrets.
 func (a *API) list(w http.ResponseWriter, c caller) {
 	if a.disabled() {
-		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgDisabled))
+		errDisabled().value().Write(w)
 		return
 	}
 	if c.userID == 0 {
-		writeJSON(w, http.StatusForbidden, handlerError("ForbiddenError", msgNoUser))
+		errNoUser().value().Write(w)
 		return
 	}
 	u := a.st.users[c.userID]
@@ -243,42 +249,42 @@ func (a *API) list(w http.ResponseWriter, c caller) {
 	for _, p := range u.pats {
 		out.PATs = append(out.PATs, p.view(false))
 	}
-	writeJSON(w, http.StatusOK, out)
+	api.WriteJSON(w, http.StatusOK, contentTypeJSON, out)
 }
 
 // create answers POST, with Unleash's checks in Unleash's order.
 func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any) {
 	if ct := r.Header.Get("Content-Type"); !isJSONType(ct) {
-		writeJSON(w, http.StatusUnsupportedMediaType, a.contentTypeError(ct))
+		a.contentTypeError(ct).value().Write(w)
 		return
 	}
 	in, d := checkCreate(body)
 	if d != nil {
-		writeJSON(w, http.StatusBadRequest, a.schemaError([]detail{*d}))
+		a.schemaError([]detail{*d}).value().Write(w)
 		return
 	}
 	if a.disabled() {
-		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgDisabled))
+		errDisabled().value().Write(w)
 		return
 	}
 	if c.userID == 0 {
-		writeJSON(w, http.StatusForbidden, handlerError("ForbiddenError", msgNoUser))
+		errNoUser().value().Write(w)
 		return
 	}
 	now := a.env.Now().UTC().Truncate(timeResolution)
 	u := a.st.users[c.userID]
 	switch {
 	case in.description == "":
-		writeJSON(w, http.StatusBadRequest, badData(msgEmptyDesc))
+		badData(msgEmptyDesc).value().Write(w)
 		return
 	case in.expiresAt.Before(now):
-		writeJSON(w, http.StatusBadRequest, badData(msgExpiryInPast))
+		badData(msgExpiryInPast).value().Write(w)
 		return
 	case len(u.pats) >= a.st.limit:
-		writeJSON(w, http.StatusForbidden, handlerError("OperationDeniedError", tooManyPATs(a.st.limit)))
+		errTooManyPATs(a.st.limit).value().Write(w)
 		return
 	case u.hasDescription(in.description):
-		writeJSON(w, http.StatusConflict, handlerError("NameExistsError", msgDuplicate))
+		errDuplicate().value().Write(w)
 		return
 	}
 	p := &pat{
@@ -291,7 +297,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any)
 	}
 	a.st.nextID++
 	a.st.insert(p)
-	writeJSON(w, http.StatusCreated, p.view(true))
+	api.WriteJSON(w, http.StatusCreated, contentTypeJSON, p.view(true))
 }
 
 // newSecret draws a secret not in use: "user:" and 56 lowercase hex digits.
@@ -310,19 +316,19 @@ func (a *API) newSecret() string {
 func (a *API) delete(w http.ResponseWriter, c caller, rawID string) {
 	id, d := parseID(rawID)
 	if d != nil {
-		writeJSON(w, http.StatusBadRequest, a.schemaError([]detail{*d}))
+		a.schemaError([]detail{*d}).value().Write(w)
 		return
 	}
 	p := a.st.pats[int(id)]
 	if int64(int(id)) != id || p == nil {
-		writeJSON(w, http.StatusNotFound, handlerError("NotFoundError", msgNoPAT))
+		errNoPAT().value().Write(w)
 		return
 	}
 	if c.userID == 0 {
 		// Unleash passes the admin API token's missing user id to its
 		// database query builder, which refuses the undefined binding; the
 		// error reaches the client as an UnknownError.
-		writeJSON(w, http.StatusInternalServerError, handlerError("UnknownError", msgUndefinedUser))
+		errUndefinedUser().value().Write(w)
 		return
 	}
 	if p.userID == c.userID {
