@@ -57,7 +57,9 @@ func (s *Server) adminHandler() http.Handler {
 // writeAdminJSON answers with status and v as JSON, ended by a newline so
 // that it reads well in a terminal.
 func writeAdminJSON(w http.ResponseWriter, status int, v any) {
-	api.NewError(status, "application/json", append(api.MustJSON(v), '\n')).Write(w)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(api.MustJSON(v), '\n'))
 }
 
 // adminError is the body of every admin API error.
