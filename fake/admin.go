@@ -19,6 +19,10 @@ import (
 // scripted nor journaled.
 const AdminPrefix = "/_fake/"
 
+// HealthPath is the admin API's health check: GET answers 200
+// {"status":"ok"} while the server runs, with or without an admin token.
+const HealthPath = AdminPrefix + "health"
+
 // adminHandler serves the admin API: the Go API's operations over HTTP,
 // JSON in and out.
 func (s *Server) adminHandler() http.Handler {
@@ -29,7 +33,7 @@ func (s *Server) adminHandler() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
 	})
-	r.HandleFunc("/_fake/health", s.adminHealth).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc(HealthPath, s.adminHealth).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/_fake/reset", s.adminReset).Methods(http.MethodPost)
 	r.HandleFunc("/_fake/scenarios", s.adminScenarios).Methods(http.MethodGet)
 	r.HandleFunc("/_fake/scenarios", s.adminUploadScenario).Methods(http.MethodPost)
@@ -44,7 +48,7 @@ func (s *Server) adminHandler() http.Handler {
 	}
 	want := []byte("Bearer " + s.cfg.adminToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		open := req.URL.Path == "/_fake/health" && (req.Method == http.MethodGet || req.Method == http.MethodHead)
+		open := req.URL.Path == HealthPath && (req.Method == http.MethodGet || req.Method == http.MethodHead)
 		if !open && subtle.ConstantTimeCompare([]byte(req.Header.Get("Authorization")), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tokenfake admin"`)
 			writeAdminError(w, http.StatusUnauthorized, "the admin API needs Authorization: Bearer <admin token>")

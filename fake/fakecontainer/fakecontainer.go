@@ -25,13 +25,14 @@ import (
 
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
+	"github.com/tokenfake/tokenfake/fake"
 )
 
 const (
 	// Port is the container port the server listens on.
 	Port = "8080/tcp"
 	// HealthPath is the endpoint Run waits for.
-	HealthPath = "/_fake/health"
+	HealthPath = fake.HealthPath
 	// FixturesDir is where WithFixtures puts the fixture files.
 	FixturesDir = "/fixtures"
 	// ScenariosDir is where WithScenario puts scenario files.

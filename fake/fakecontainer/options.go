@@ -14,6 +14,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/tokenfake/tokenfake/fake"
+	"github.com/tokenfake/tokenfake/internal/envvar"
 )
 
 // options is what the Option values given to Run ask for.
@@ -145,22 +146,22 @@ func WithoutCryptlexRateLimit() Option {
 func (o *options) env() map[string]string {
 	env := map[string]string{}
 	if o.hasFixtures {
-		env["FAKESERVER_FIXTURES"] = FixturesDir
+		env[envvar.Fixtures] = FixturesDir
 	}
 	if len(o.scenarios) > 0 {
-		env["FAKESERVER_SCENARIO"] = strings.Join(o.scenarios, ",")
+		env[envvar.Scenario] = strings.Join(o.scenarios, ",")
 	}
 	if o.seed != nil {
-		env["FAKESERVER_SEED"] = strconv.FormatUint(*o.seed, 10)
+		env[envvar.Seed] = strconv.FormatUint(*o.seed, 10)
 	}
 	if o.adminToken != "" {
-		env["FAKESERVER_ADMIN_TOKEN"] = o.adminToken
+		env[envvar.AdminToken] = o.adminToken
 	}
 	if !o.start.IsZero() {
-		env["FAKESERVER_TIME"] = o.start.Format(time.RFC3339Nano)
+		env[envvar.Time] = o.start.Format(time.RFC3339Nano)
 	}
 	if o.noRateLimit {
-		env["FAKESERVER_NO_RATE_LIMIT"] = "true"
+		env[envvar.NoRateLimit] = "true"
 	}
 	return env
 }

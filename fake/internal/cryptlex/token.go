@@ -1,13 +1,16 @@
 package cryptlex
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io/fs"
 	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // Values of the fixed claims of Cryptlex's personal access tokens.
@@ -78,22 +81,24 @@ func NewSigner(pemKey []byte) (*Signer, error) {
 	}, nil
 }
 
-// parsedKeys holds the RSA keys parsed in this process, by their PEM text.
-// Parsing and checking a key is the larger part of a server's start-up; a
-// parsed key is never modified and is safe for concurrent use, so servers
-// with the same key share it (each keeps its own Signer and cache).
-var parsedKeys sync.Map // string -> *rsa.PrivateKey
-
-func parseKey(pemKey []byte) (*rsa.PrivateKey, error) {
-	if key, ok := parsedKeys.Load(string(pemKey)); ok {
-		return key.(*rsa.PrivateKey), nil
-	}
-	key, err := jwt.ParseRSAPrivateKeyFromPEM(pemKey)
+// defaultKey is the key of the default fixtures, parsed once per process:
+// parsing and checking a key is the larger part of a server's start-up. It
+// is never modified and is safe for concurrent use, so every server with
+// the default key shares it (each keeps its own Signer and cache). Any
+// other key is parsed by the server that uses it.
+var defaultKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
+	raw, err := fs.ReadFile(fixtures.FS(), KeyFile)
 	if err != nil {
 		return nil, err
 	}
-	parsedKeys.Store(string(pemKey), key)
-	return key, nil
+	return jwt.ParseRSAPrivateKeyFromPEM(raw)
+})
+
+func parseKey(pemKey []byte) (*rsa.PrivateKey, error) {
+	if raw, err := fs.ReadFile(fixtures.FS(), KeyFile); err == nil && bytes.Equal(raw, pemKey) {
+		return defaultKey()
+	}
+	return jwt.ParseRSAPrivateKeyFromPEM(pemKey)
 }
 
 // Sign returns the signed token for c.

@@ -12,21 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenfake/tokenfake/fake"
-)
-
-// Environment variables read by the server; a flag given on the command
-// line wins over its variable.
-const (
-	EnvAddr                = "FAKESERVER_ADDR"
-	EnvFixtures            = "FAKESERVER_FIXTURES"
-	EnvScenario            = "FAKESERVER_SCENARIO"
-	EnvSeed                = "FAKESERVER_SEED"
-	EnvAdminToken          = "FAKESERVER_ADMIN_TOKEN"
-	EnvLogFormat           = "FAKESERVER_LOG_FORMAT"
-	EnvTime                = "FAKESERVER_TIME"
-	EnvNoRateLimit         = "FAKESERVER_NO_RATE_LIMIT"
-	EnvUnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
-	EnvJournalLimit        = "FAKESERVER_JOURNAL_LIMIT"
+	"github.com/tokenfake/tokenfake/internal/envvar"
 )
 
 // DefaultAddr is the address served when neither -addr nor FAKESERVER_ADDR
@@ -89,25 +75,25 @@ func serveFlags(cfg *config) *flag.FlagSet {
 	fs := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", DefaultAddr,
-		"listen on `HOST:PORT`; port 0 picks a free port ("+EnvAddr+")")
+		"listen on `HOST:PORT`; port 0 picks a free port ("+envvar.Addr+")")
 	fs.StringVar(&cfg.fixtures, "fixtures", "",
-		"serve the data set in `DIR` instead of the embedded defaults ("+EnvFixtures+")")
+		"serve the data set in `DIR` instead of the embedded defaults ("+envvar.Fixtures+")")
 	fs.Var(&scenarioList{names: &cfg.scenarios}, "scenario",
-		"activate a built-in scenario `NAME`, or the scenario in a YAML or JSON FILE;\nrepeatable ("+EnvScenario+", comma-separated)")
+		"activate a built-in scenario `NAME`, or the scenario in a YAML or JSON FILE;\nrepeatable ("+envvar.Scenario+", comma-separated)")
 	fs.Uint64Var(&cfg.seed, "seed", 0,
-		"seed `N` makes generated ids and secrets repeatable; 0 draws new ones per run ("+EnvSeed+")")
+		"seed `N` makes generated ids and secrets repeatable; 0 draws new ones per run ("+envvar.Seed+")")
 	fs.StringVar(&cfg.adminToken, "admin-token", "",
-		"require this `TOKEN` on the admin API under /_fake/ ("+EnvAdminToken+")")
+		"require this `TOKEN` on the admin API under /_fake/ ("+envvar.AdminToken+")")
 	fs.StringVar(&cfg.logFormat, "log-format", "text",
-		"log to stderr as `text` or json ("+EnvLogFormat+")")
+		"log to stderr as `text` or json ("+envvar.LogFormat+")")
 	fs.Var(timeValue{&cfg.start}, "time",
-		"start the fake clock stopped at `TIME` (RFC 3339) instead of following\nthe wall clock ("+EnvTime+")")
+		"start the fake clock stopped at `TIME` (RFC 3339) instead of following\nthe wall clock ("+envvar.Time+")")
 	fs.BoolVar(&cfg.noRateLimit, "no-rate-limit", false,
-		"turn off the Cryptlex rate limit ("+EnvNoRateLimit+"=true)")
+		"turn off the Cryptlex rate limit ("+envvar.NoRateLimit+"=true)")
 	fs.BoolVar(&cfg.unleashPATsDisabled, "unleash-pats-disabled", false,
-		"answer as an Unleash server with personal access tokens turned off\n("+EnvUnleashPATsDisabled+"=true)")
+		"answer as an Unleash server with personal access tokens turned off\n("+envvar.UnleashPATsDisabled+"=true)")
 	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
-		"keep the newest `N` requests in the journal (/_fake/requests) ("+EnvJournalLimit+")")
+		"keep the newest `N` requests in the journal (/_fake/requests) ("+envvar.JournalLimit+")")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -145,17 +131,17 @@ func parse(args []string, getenv func(string) string) (config, error) {
 		return env
 	}
 	if err := checkAddr(cfg.addr); err != nil {
-		return cfg, fmt.Errorf("invalid %s %q: %v", source("addr", EnvAddr), cfg.addr, err)
+		return cfg, fmt.Errorf("invalid %s %q: %v", source("addr", envvar.Addr), cfg.addr, err)
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
-		return cfg, fmt.Errorf("invalid %s %q: want text or json", source("log-format", EnvLogFormat), cfg.logFormat)
+		return cfg, fmt.Errorf("invalid %s %q: want text or json", source("log-format", envvar.LogFormat), cfg.logFormat)
 	}
 	if cfg.journalLimit < 1 {
-		return cfg, fmt.Errorf("invalid %s %d: want at least 1", source("journal-limit", EnvJournalLimit), cfg.journalLimit)
+		return cfg, fmt.Errorf("invalid %s %d: want at least 1", source("journal-limit", envvar.JournalLimit), cfg.journalLimit)
 	}
 	if cfg.fixtures != "" {
 		if _, err := os.ReadDir(cfg.fixtures); err != nil {
-			return cfg, fmt.Errorf("cannot read fixture directory (%s): %v", source("fixtures", EnvFixtures), err)
+			return cfg, fmt.Errorf("cannot read fixture directory (%s): %v", source("fixtures", envvar.Fixtures), err)
 		}
 	}
 	return cfg, nil
@@ -165,50 +151,50 @@ func parse(args []string, getenv func(string) string) (config, error) {
 // empty. getenv returns the variable env of the flag name, or "" when the
 // flag was given.
 func applyEnv(cfg *config, getenv func(name, env string) string) error {
-	if v := getenv("addr", EnvAddr); v != "" {
+	if v := getenv("addr", envvar.Addr); v != "" {
 		cfg.addr = v
 	}
-	if v := getenv("fixtures", EnvFixtures); v != "" {
+	if v := getenv("fixtures", envvar.Fixtures); v != "" {
 		cfg.fixtures = v
 	}
-	if v := getenv("scenario", EnvScenario); v != "" {
+	if v := getenv("scenario", envvar.Scenario); v != "" {
 		for name := range strings.SplitSeq(v, ",") {
 			if name = strings.TrimSpace(name); name != "" {
 				cfg.scenarios = append(cfg.scenarios, name)
 			}
 		}
 	}
-	if v := getenv("seed", EnvSeed); v != "" {
+	if v := getenv("seed", envvar.Seed); v != "" {
 		seed, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return fmt.Errorf("invalid %s %q: want an unsigned integer", EnvSeed, v)
+			return fmt.Errorf("invalid %s %q: want an unsigned integer", envvar.Seed, v)
 		}
 		cfg.seed = seed
 	}
-	if v := getenv("journal-limit", EnvJournalLimit); v != "" {
+	if v := getenv("journal-limit", envvar.JournalLimit); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return fmt.Errorf("invalid %s %q: want an integer", EnvJournalLimit, v)
+			return fmt.Errorf("invalid %s %q: want an integer", envvar.JournalLimit, v)
 		}
 		cfg.journalLimit = n
 	}
-	if v := getenv("admin-token", EnvAdminToken); v != "" {
+	if v := getenv("admin-token", envvar.AdminToken); v != "" {
 		cfg.adminToken = v
 	}
-	if v := getenv("log-format", EnvLogFormat); v != "" {
+	if v := getenv("log-format", envvar.LogFormat); v != "" {
 		cfg.logFormat = v
 	}
-	if v := getenv("time", EnvTime); v != "" {
+	if v := getenv("time", envvar.Time); v != "" {
 		if err := (timeValue{&cfg.start}).Set(v); err != nil {
-			return fmt.Errorf("invalid %s %q: %v", EnvTime, v, err)
+			return fmt.Errorf("invalid %s %q: %v", envvar.Time, v, err)
 		}
 	}
 	for _, b := range []struct {
 		name, env string
 		dst       *bool
 	}{
-		{"no-rate-limit", EnvNoRateLimit, &cfg.noRateLimit},
-		{"unleash-pats-disabled", EnvUnleashPATsDisabled, &cfg.unleashPATsDisabled},
+		{"no-rate-limit", envvar.NoRateLimit, &cfg.noRateLimit},
+		{"unleash-pats-disabled", envvar.UnleashPATsDisabled, &cfg.unleashPATsDisabled},
 	} {
 		if v := getenv(b.name, b.env); v != "" {
 			on, err := strconv.ParseBool(v)

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tokenfake/tokenfake/fake"
+	"github.com/tokenfake/tokenfake/internal/envvar"
 )
 
 func TestParse(t *testing.T) {
@@ -39,9 +40,9 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "every variable",
-			env: map[string]string{EnvAddr: "0.0.0.0:9000", EnvFixtures: dir, EnvScenario: "a, b.yaml,,",
-				EnvSeed: "42", EnvAdminToken: "t", EnvLogFormat: "json", EnvTime: "2030-01-01T00:00:00Z",
-				EnvNoRateLimit: "1", EnvUnleashPATsDisabled: "true", EnvJournalLimit: "5"},
+			env: map[string]string{envvar.Addr: "0.0.0.0:9000", envvar.Fixtures: dir, envvar.Scenario: "a, b.yaml,,",
+				envvar.Seed: "42", envvar.AdminToken: "t", envvar.LogFormat: "json", envvar.Time: "2030-01-01T00:00:00Z",
+				envvar.NoRateLimit: "1", envvar.UnleashPATsDisabled: "true", envvar.JournalLimit: "5"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
 				journalLimit: 5},
@@ -49,19 +50,19 @@ func TestParse(t *testing.T) {
 		{
 			name: "flags win",
 			args: []string{"-addr", "127.0.0.1:0", "-scenario", "c", "-seed", "1", "-no-rate-limit=false"},
-			env:  map[string]string{EnvAddr: "0.0.0.0:9000", EnvScenario: "a,b", EnvSeed: "42", EnvNoRateLimit: "true"},
+			env:  map[string]string{envvar.Addr: "0.0.0.0:9000", envvar.Scenario: "a,b", envvar.Seed: "42", envvar.NoRateLimit: "true"},
 			want: with(func(c *config) { c.addr, c.scenarios, c.seed = "127.0.0.1:0", []string{"c"}, 1 }),
 		},
 		{
 			name: "a flag given leaves its variable unread",
 			args: []string{"-seed", "1", "-time", "2030-01-01T00:00:00Z", "-journal-limit", "5", "-unleash-pats-disabled"},
-			env: map[string]string{EnvSeed: "forty-two", EnvTime: "tomorrow", EnvJournalLimit: "many",
-				EnvUnleashPATsDisabled: "maybe"},
+			env: map[string]string{envvar.Seed: "forty-two", envvar.Time: "tomorrow", envvar.JournalLimit: "many",
+				envvar.UnleashPATsDisabled: "maybe"},
 			want: with(func(c *config) { c.seed, c.start, c.journalLimit, c.unleashPATsDisabled = 1, at, 5, true }),
 		},
 		{
 			name: "false boolean variable",
-			env:  map[string]string{EnvNoRateLimit: "false"},
+			env:  map[string]string{envvar.NoRateLimit: "false"},
 			want: defaults,
 		},
 		{

@@ -9,10 +9,10 @@ import (
 	"net"
 	"net/http"
 	"time"
-)
 
-// HealthPath is the admin API's health endpoint probed by healthcheck.
-const HealthPath = "/_fake/health"
+	"github.com/tokenfake/tokenfake/fake"
+	"github.com/tokenfake/tokenfake/internal/envvar"
+)
 
 // healthcheck probes a running server's health endpoint: ExitOK if it
 // answers 200, ExitFailure otherwise.
@@ -20,7 +20,7 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("fakeserver healthcheck", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	addr := DefaultAddr
-	if v := getenv(EnvAddr); v != "" {
+	if v := getenv(envvar.Addr); v != "" {
 		addr = v
 	}
 	fs.StringVar(&addr, "addr", addr, "the server's `HOST:PORT`")
@@ -46,13 +46,13 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	url := "http://" + target + HealthPath
+	url := "http://" + target + fake.HealthPath
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "fakeserver healthcheck: %v\n", err)
 		return ExitUsage
 	}
-	if token := getenv(EnvAdminToken); token != "" {
+	if token := getenv(envvar.AdminToken); token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)

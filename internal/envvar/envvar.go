@@ -1,0 +1,18 @@
+// Package envvar names the environment variables the fakeserver binary
+// reads. The binary and the container module (which configures the binary
+// in its container through them) share these names.
+package envvar
+
+// The variables; a flag given on the command line wins over its variable.
+const (
+	Addr                = "FAKESERVER_ADDR"
+	Fixtures            = "FAKESERVER_FIXTURES"
+	Scenario            = "FAKESERVER_SCENARIO"
+	Seed                = "FAKESERVER_SEED"
+	AdminToken          = "FAKESERVER_ADMIN_TOKEN"
+	LogFormat           = "FAKESERVER_LOG_FORMAT"
+	Time                = "FAKESERVER_TIME"
+	NoRateLimit         = "FAKESERVER_NO_RATE_LIMIT"
+	UnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
+	JournalLimit        = "FAKESERVER_JOURNAL_LIMIT"
+)
