@@ -232,19 +232,25 @@ func (a *API) serveUnknown(w http.ResponseWriter, r *http.Request, _ caller, _ a
 	a.pathNotFound(r).value().Write(w)
 }
 
-func (a *API) disabled() bool { return a.opts.PATsDisabled || a.st.disabled }
+// patUser returns the user whose PATs the caller may list and create: an
+// error when PATs are disabled or the caller is not a user.
+func (a *API) patUser(c caller) (*user, *apiError) {
+	if a.opts.PATsDisabled || a.st.disabled {
+		return nil, errDisabled()
+	}
+	if c.userID == 0 {
+		return nil, errNoUser()
+	}
+	return a.st.users[c.userID], nil
+}
 
 // list answers GET: the caller's PATs, without secrets.
 func (a *API) list(w http.ResponseWriter, c caller) {
-	if a.disabled() {
-		errDisabled().value().Write(w)
+	u, err := a.patUser(c)
+	if err != nil {
+		err.value().Write(w)
 		return
 	}
-	if c.userID == 0 {
-		errNoUser().value().Write(w)
-		return
-	}
-	u := a.st.users[c.userID]
 	out := patsJSON{PATs: make([]patJSON, 0, len(u.pats))}
 	for _, p := range u.pats {
 		out.PATs = append(out.PATs, p.view(false))
@@ -263,16 +269,12 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any)
 		a.schemaError([]detail{*d}).value().Write(w)
 		return
 	}
-	if a.disabled() {
-		errDisabled().value().Write(w)
-		return
-	}
-	if c.userID == 0 {
-		errNoUser().value().Write(w)
+	u, err := a.patUser(c)
+	if err != nil {
+		err.value().Write(w)
 		return
 	}
 	now := a.env.Now().UTC().Truncate(timeResolution)
-	u := a.st.users[c.userID]
 	switch {
 	case in.description == "":
 		badData(msgEmptyDesc).value().Write(w)
