@@ -556,7 +556,7 @@ func (b *bufferWriter) send(w http.ResponseWriter, truncate bool) {
 // apiOf names the API a request path belongs to, or "" for none.
 func apiOf(path string) string {
 	switch {
-	case path == logscale.Path:
+	case path == logscale.Path || logscale.IsIngestPath(path):
 		return APILogScale
 	case underPrefix(path, unleash.PathPrefix):
 		return APIUnleash

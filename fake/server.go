@@ -206,7 +206,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := call{api: apiOf(r.URL.Path), method: r.Method, path: r.URL.Path}
-	if c.api == APILogScale && r.Method == http.MethodPost && r.Body != nil {
+	if r.URL.Path == logscale.Path && r.Method == http.MethodPost && r.Body != nil {
 		c.ops = peekOperations(r)
 	}
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,6 +101,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Resolver errors get their locations from the document, parsed only
 	// when there is such an error. A query too long or not parsable has
 	// only graphql-go's own errors, which carry locations already.
+	res.Errors = withoutFormatArtifacts(res.Errors)
 	var doc *ast.QueryDocument
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
@@ -144,6 +147,38 @@ var sangriaPhrases = strings.NewReplacer(
 // library LogScale uses, does: 'name' rather than "name", and its phrasing
 // where it differs from graphql-go's.
 func sangriaStyle(msg string) string { return sangriaPhrases.Replace(msg) }
+
+// textValidationFailed is Sangria's summary of a document that fails
+// validation; it stands in for a message that cannot be worded better.
+const textValidationFailed = "Query does not pass validation."
+
+// withoutFormatArtifacts removes from errs the validation messages in which
+// graphql-go printed a type it could not resolve as a Go formatting artifact
+// ("%!q(<nil>)"): a fragment on an unknown type is reported once, by the
+// "Unknown type" error that graphql-go adds for it, as Sangria does. Should
+// no other error remain, the message becomes Sangria's summary instead.
+func withoutFormatArtifacts(errs []*gqlerrors.QueryError) []*gqlerrors.QueryError {
+	if !slices.ContainsFunc(errs, hasFormatArtifact) {
+		return errs
+	}
+	kept := slices.DeleteFunc(slices.Clone(errs), hasFormatArtifact)
+	if len(kept) > 0 {
+		return kept
+	}
+	first := *errs[0]
+	first.Message = textValidationFailed
+	return []*gqlerrors.QueryError{&first}
+}
+
+// formatArtifact matches what Go's fmt prints for a verb it cannot apply,
+// such as "%!q(<nil>)" or "%!(EXTRA string=x)".
+var formatArtifact = regexp.MustCompile(`%![a-zA-Z]?\(`)
+
+// hasFormatArtifact reports whether e, an error of graphql-go's own (not
+// of a resolver), shows a Go formatting verb that went wrong.
+func hasFormatArtifact(e *gqlerrors.QueryError) bool {
+	return e.ResolverError == nil && formatArtifact.MatchString(e.Message)
+}
 
 // fieldLocation returns where in the query the field at path (response keys
 // and list indexes) is selected, or nil if it cannot be found.
