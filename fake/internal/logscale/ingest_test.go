@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -529,5 +530,37 @@ func TestNoFormatArtifactsInErrors(t *testing.T) {
 	errs, _ := errorsOf(t, admin(t, srv, `query { viewer { ...F } } fragment F on NoSuchType { id }`, nil))
 	if len(errs) != 1 || errs[0].Message != "Unknown type 'NoSuchType'." || len(errs[0].Locations) != 1 || errs[0].Locations[0]["column"] != 41 {
 		t.Errorf("fragment on an unknown type: errors %+v, want only Unknown type 'NoSuchType'. at column 41", errs)
+	}
+}
+
+// TestIngestTokenIntrospection checks that introspection describes the
+// ingest token types and mutations as LogScale's schema does.
+func TestIngestTokenIntrospection(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	res := admin(t, srv, `{
+  token: __type(name: "IngestToken") { kind fields { name type { kind name ofType { name } } } }
+  input: __type(name: "AddIngestTokenV3Input") { kind inputFields { name type { kind name ofType { name } } } }
+}`, nil)
+	wantJSON(t, res.body, `{"data": {
+  "token": {"kind": "OBJECT", "fields": [
+    {"name": "name", "type": {"kind": "NON_NULL", "name": null, "ofType": {"name": "String"}}},
+    {"name": "token", "type": {"kind": "NON_NULL", "name": null, "ofType": {"name": "String"}}},
+    {"name": "parser", "type": {"kind": "OBJECT", "name": "Parser", "ofType": null}}]},
+  "input": {"kind": "INPUT_OBJECT", "inputFields": [
+    {"name": "repositoryName", "type": {"kind": "NON_NULL", "name": null, "ofType": {"name": "String"}}},
+    {"name": "name", "type": {"kind": "NON_NULL", "name": null, "ofType": {"name": "String"}}},
+    {"name": "parser", "type": {"kind": "SCALAR", "name": "String", "ofType": null}},
+    {"name": "customToken", "type": {"kind": "SCALAR", "name": "String", "ofType": null}}]}
+}}`)
+	mutations := dataOf(t, admin(t, srv, `{ __type(name: "Mutation") { fields { name } } }`, nil))
+	var names []string
+	for i := range digLen(t, mutations, "__type", "fields") {
+		names = append(names, digStr(t, mutations, "__type", "fields", i, "name"))
+	}
+	for _, f := range []string{"addIngestTokenV3", "assignParserToIngestTokenV2", "unassignIngestToken", "removeIngestToken"} {
+		if !slices.Contains(names, f) {
+			t.Errorf("introspection lacks Mutation.%s", f)
+		}
 	}
 }
