@@ -20,7 +20,7 @@ import (
 
 // Ingest tokens of the default fixtures.
 const (
-	fluentBitToken = fixtures.LogScaleIngestToken // production, parser frontend-json
+	fluentBitToken = fixtures.LogScaleIngestToken           // production, parser frontend-json
 	splunkToken    = "0b7e9a4c-2d1f-4e6a-8b3c-5d9f7e1a2c4b" // production, no parser
 	auditToken     = "d4c3b2a1-9f8e-4d7c-a6b5-0e1f2a3b4c5d" // audit, parser json
 )
