@@ -21,15 +21,24 @@ var builtInParsers = []string{
 	"kv", "kv-generic", "kv-millis", "serilog-jsonformatter", "syslog", "syslog-utc", "zeek-json",
 }
 
-// MaxCustomTokenLength is the longest token string addIngestTokenV3 accepts
-// as customToken.
-const MaxCustomTokenLength = 255
+// Caps on what addIngestTokenV3 accepts.
+const (
+	// MaxCustomTokenLength is the longest token string accepted as customToken.
+	MaxCustomTokenLength = 255
+	// MaxIngestTokenNameLength is the longest name of an ingest token, in bytes.
+	MaxIngestTokenNameLength = 255
+	// MaxIngestTokensPerRepository is how many ingest tokens a repository
+	// can have.
+	MaxIngestTokensPerRepository = 1000
+)
 
 // Messages of the ingest token mutations that LogScale's documentation does
 // not spell out.
 var (
 	errCustomToken      = fmt.Errorf("The custom token must be 1 to %d printable characters without spaces.", MaxCustomTokenLength)
 	errCustomTokenTaken = errors.New("The custom token is already in use.")
+	errIngestNameLength = fmt.Errorf("The name must be at most %d characters long.", MaxIngestTokenNameLength)
+	errTooManyIngest    = fmt.Errorf("A repository can have at most %d ingest tokens.", MaxIngestTokensPerRepository)
 )
 
 func errIngestTokenExists(name string) error {
@@ -287,8 +296,14 @@ func (root) AddIngestTokenV3(ctx context.Context, args struct {
 	if name == "" {
 		return nil, errNameEmpty
 	}
+	if len(name) > MaxIngestTokenNameLength {
+		return nil, errIngestNameLength
+	}
 	if a.st.ingestTokenByName(repo.id, name) != nil {
 		return nil, errIngestTokenExists(name)
+	}
+	if len(a.st.ingestTokens[repo.id]) >= MaxIngestTokensPerRepository {
+		return nil, errTooManyIngest
 	}
 	t := &ingestToken{repoID: repo.id, name: name}
 	if in.Parser != nil && *in.Parser != "" {

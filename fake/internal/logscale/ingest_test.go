@@ -3,12 +3,14 @@ package logscale_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	graphql "github.com/cli/shurcooL-graphql"
 	"github.com/google/go-cmp/cmp"
@@ -562,5 +564,31 @@ func TestIngestTokenIntrospection(t *testing.T) {
 		if !slices.Contains(names, f) {
 			t.Errorf("introspection lacks Mutation.%s", f)
 		}
+	}
+}
+
+// TestIngestTokenCaps checks the caps on a new ingest token's name and on
+// the number of tokens of a repository.
+func TestIngestTokenCaps(t *testing.T) {
+	t.Parallel()
+	var toks []string
+	for i := range logscale.MaxIngestTokensPerRepository {
+		toks = append(toks, fmt.Sprintf(`{"name": "t%d", "token": "token-%d"}`, i, i))
+	}
+	file := `{"repositories": [{"id": "r1", "name": "full", "ingestTokens": [` + strings.Join(toks, ",") + `]}, {"id": "r2", "name": "empty"}],
+  "users": [{"id": "u", "username": "u"}], "tokens": [{"id": "a", "secret": "b", "type": "personal", "userId": "u"}]}`
+	srv := start(t, fake.WithFixtures(fstest.MapFS{"logscale.json": {Data: []byte(file)}}))
+	add := `mutation($r: String!, $n: String!) { addIngestTokenV3(input: {repositoryName: $r, name: $n}) { name } }`
+	for _, tc := range []struct {
+		repo, name, msg string
+	}{
+		{"full", "one more", fmt.Sprintf("A repository can have at most %d ingest tokens.", logscale.MaxIngestTokensPerRepository)},
+		{"empty", strings.Repeat("n", logscale.MaxIngestTokenNameLength+1), fmt.Sprintf("The name must be at most %d characters long.", logscale.MaxIngestTokenNameLength)},
+	} {
+		wantError(t, gql(t, srv, "a~b", add, map[string]any{"r": tc.repo, "n": tc.name}), tc.msg)
+	}
+	data := dataOf(t, gql(t, srv, "a~b", add, map[string]any{"r": "empty", "n": strings.Repeat("n", logscale.MaxIngestTokenNameLength)}))
+	if got := digStr(t, data, "addIngestTokenV3", "name"); len(got) != logscale.MaxIngestTokenNameLength {
+		t.Errorf("a name of the longest length was stored as %d bytes", len(got))
 	}
 }
