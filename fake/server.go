@@ -42,9 +42,10 @@ type Server struct {
 	cfg       config
 	clock     *Clock
 	random    *random.Source
-	vendors   []api.Vendor // in a fixed order: logscale, unleash, cryptlex
-	router    *mux.Router  // the vendor APIs' routes
-	admin     http.Handler // built on first use
+	vendors   []api.Vendor  // in a fixed order: logscale, unleash, cryptlex
+	logscale  *logscale.API // for what only LogScale has: IngestedEvents
+	router    *mux.Router   // the vendor APIs' routes
+	admin     http.Handler  // built on first use
 	adminOnce sync.Once
 	handler   http.Handler
 	script    *script
@@ -138,6 +139,7 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 		return err
 	}
 	s.vendors = []api.Vendor{ls, ul, cl}
+	s.logscale = ls
 	return nil
 }
 
@@ -260,7 +262,7 @@ func peekOperations(r *http.Request, op api.Operator) []string {
 	if err != nil || len(body) > api.MaxBodyBytes {
 		return nil
 	}
-	return op.Operations(body)
+	return op.Operations(r.URL.Path, body)
 }
 
 // logRequest writes the one log line of a request.

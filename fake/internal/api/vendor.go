@@ -53,9 +53,10 @@ type Vendor interface {
 // do: scripted rules and journal filters can select requests by them.
 type Operator interface {
 	Vendor
-	// Operations names the operations of a request body: its root fields
-	// and operation name. It returns nil for a body it cannot read.
-	Operations(body []byte) []string
+	// Operations names the operations of a request to path with body:
+	// its root fields and operation name. It returns nil for a request
+	// that has none, or a body it cannot read.
+	Operations(path string, body []byte) []string
 }
 
 // Owns reports whether path is prefix or lies under it at a "/".

@@ -73,6 +73,23 @@ type fixtureDomain struct {
 	AutomaticSearch *bool `json:"automaticSearch"`
 	// Connections are a view's repositories; repositories have none.
 	Connections []fixtureConnection `json:"connections"`
+	// Parsers are a repository's own parsers, besides the built-in ones;
+	// one with the name of a built-in parser replaces it. Views have none.
+	Parsers []fixtureParser `json:"parsers"`
+	// IngestTokens are a repository's ingest tokens; views have none.
+	IngestTokens []fixtureIngestToken `json:"ingestTokens"`
+}
+
+type fixtureParser struct {
+	ID          string `json:"id"` // optional: derived from the repository and the name
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+type fixtureIngestToken struct {
+	Name   string `json:"name"`
+	Token  string `json:"token"`
+	Parser string `json:"parser"` // a parser's name, or "" for none
 }
 
 // fixtureConnection is one repository of a view, named by its name.
@@ -188,6 +205,15 @@ func buildState(f *fixtureFile) (*state, error) {
 			}
 			st.domains = append(st.domains, nd)
 			st.domainsByID[d.ID] = nd
+			if !repo {
+				if len(d.Parsers) > 0 || len(d.IngestTokens) > 0 {
+					return fmt.Errorf("%s[%d]: a view has no parsers or ingest tokens", field, i)
+				}
+				continue
+			}
+			if err := addIngest(st, nd.id, d, fmt.Sprintf("%s[%d]", field, i)); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -311,6 +337,65 @@ func buildState(f *fixtureFile) (*state, error) {
 		st.org.policies = p
 	}
 	return st, nil
+}
+
+// addIngest gives the repository with id repoID the built-in parsers, the
+// parsers of d and the ingest tokens of d.
+func addIngest(st *state, repoID string, d fixtureDomain, where string) error {
+	parsers := builtInParserList(repoID)
+	for j, fp := range d.Parsers {
+		pw := fmt.Sprintf("%s.parsers[%d]", where, j)
+		if fp.Name == "" {
+			return fmt.Errorf("%s: name is required", pw)
+		}
+		p := &eventParser{id: fp.ID, name: fp.Name, description: fp.Description}
+		if p.id == "" {
+			p.id = parserID(repoID, fp.Name)
+		}
+		i := slices.IndexFunc(parsers, func(o *eventParser) bool { return o.name == p.name })
+		switch {
+		case i >= 0 && !parsers[i].builtIn:
+			return fmt.Errorf("%s: duplicate name %q", pw, p.name)
+		case i >= 0:
+			parsers = slices.Delete(parsers, i, i+1)
+		}
+		if slices.ContainsFunc(parsers, func(o *eventParser) bool { return o.id == p.id }) {
+			return fmt.Errorf("%s: duplicate id %q", pw, p.id)
+		}
+		parsers = append(parsers, p)
+	}
+	slices.SortStableFunc(parsers, func(a, b *eventParser) int {
+		if a.builtIn != b.builtIn {
+			if a.builtIn {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	st.parsers[repoID] = parsers
+	for j, ft := range d.IngestTokens {
+		tw := fmt.Sprintf("%s.ingestTokens[%d]", where, j)
+		if ft.Name == "" || !validCustomToken(ft.Token) {
+			return fmt.Errorf("%s: name and token are required; the token is 1 to %d printable characters without spaces", tw, MaxCustomTokenLength)
+		}
+		if st.ingestTokenByName(repoID, ft.Name) != nil {
+			return fmt.Errorf("%s: duplicate name %q", tw, ft.Name)
+		}
+		if st.ingestBySecret[ft.Token] != nil {
+			return fmt.Errorf("%s: duplicate token %q", tw, ft.Token)
+		}
+		t := &ingestToken{repoID: repoID, name: ft.Name, token: ft.Token}
+		if ft.Parser != "" {
+			p := st.parserByName(repoID, ft.Parser)
+			if p == nil {
+				return fmt.Errorf("%s: unknown parser %q", tw, ft.Parser)
+			}
+			t.parserID = p.id
+		}
+		st.putIngestToken(t)
+	}
+	return nil
 }
 
 // defaultPolicies are the token security policies of a new organization:

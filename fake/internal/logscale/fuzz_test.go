@@ -26,8 +26,8 @@ import (
 )
 
 // fuzzSnapshotQuery reads every piece of state a request could change:
-// the listed tokens, personal tokens, IP filters, policies and dashboard
-// links.
+// the listed tokens, personal tokens, IP filters, policies, dashboard
+// links and ingest tokens.
 const fuzzSnapshotQuery = `{
   tokens(sortBy: Name, limit: 1000) { totalResults results { __typename id name expireAt createdAt ipFilterV2 { id }
     ... on ViewPermissionsToken { permissions views { id } }
@@ -39,7 +39,8 @@ const fuzzSnapshotQuery = `{
   organization { configs { tokens { personalUserTokensEnabled personalUserTokensEnforceExpirationAfterMs
     viewPermissionTokensEnabled viewPermissionTokensEnforceExpirationAfterMs
     systemPermissionTokensEnabled organizationPermissionTokensEnabled } } }
-  searchDomains { name dashboards { id readOnlyTokens { name token } } }
+  searchDomains { name dashboards { id readOnlyTokens { name token } }
+    ... on Repository { ingestTokens { name token parser { id name } } } }
 }`
 
 // fuzzProbe creates a token, to show which secret the id generator draws
@@ -279,6 +280,19 @@ func FuzzGraphQL(f *testing.F) {
 		{`mutation { createPersonalUserTokenV2(input: {expireAt: 1000}) { token } }`, ``, ``},
 		{`mutation { rotateToken(input: {id: "nope"}) }`, ``, ``},
 		{`mutation { createViewPermissionsTokenV2(input: {name: "x", viewIds: ["nope"], viewPermissions: [ReadAccess]}) { token } }`, ``, ``},
+		{`mutation { addIngestTokenV3(input: {repositoryName: "production", name: "fluent-bit"}) { token } }`, ``, ``},
+		{`mutation { addIngestTokenV3(input: {repositoryName: "production", name: "x", parser: "nope"}) { token } }`, ``, ``},
+		{`mutation { addIngestTokenV3(input: {repositoryName: "all-logs", name: "x"}) { token } }`, ``, ``},
+		{`mutation { addIngestTokenV3(input: {repositoryName: "audit", name: "x", customToken: "` + fluentBitToken + `"}) { token } }`, ``, ``},
+		{`mutation { addIngestTokenV3(input: {repositoryName: "audit", name: "x", customToken: "a b"}) { token } }`, ``, ``},
+		{`mutation { addIngestTokenV3(input: {repositoryName: "audit", name: "x", parser: "kv"}) { name token parser { id name isBuiltIn } } }`, ``, ``},
+		{`mutation { assignParserToIngestTokenV2(input: {repositoryName: "production", tokenName: "splunk-forwarder", parser: "nope"}) { name } }`, ``, ``},
+		{`mutation { assignParserToIngestTokenV2(input: {repositoryName: "audit", tokenName: "fluent-bit", parser: "json"}) { name } }`, ``, ``},
+		{`mutation { unassignIngestToken(repositoryName: "production", tokenName: "nope") { repository { name } } }`, ``, ``},
+		{`mutation { removeIngestToken(repositoryName: "nope", name: "fluent-bit") { result } }`, ``, ``},
+		{`mutation { removeIngestToken(repositoryName: "production", name: "fluent-bit") { result } a: removeIngestToken(repositoryName: "production", name: "fluent-bit") { result } }`, ``, ``},
+		{`{ repository(name: "production") { ingestTokens { name } parsers { id name displayName description isBuiltIn } parser(name: "kv") { id } } }`, ``, ``},
+		{`query { viewer { ...F } } fragment F on NoSuchType { id }`, ``, ``},
 		{`mutation M($i: IPFilterInput!) { a: createIPFilter(input: $i) { id } b: createIPFilter(input: $i) { id } }`, `{"i": {"name": "n", "ipFilter": "deny 10.0.0.0/33"}}`, `M`},
 	}
 	seeds = append(seeds, struct{ query, vars, op string }{repeatedFields(2500, "ipFilters{id} "), "", ""},
@@ -287,7 +301,7 @@ func FuzzGraphQL(f *testing.F) {
 		f.Add([]byte(nil), s.query, s.vars, s.op, "", uint8(i*8), uint8(0))
 	}
 	for i, q := range fuzzSeedQueries(f) {
-		f.Add([]byte(nil), q[0], `{"Id":"`+clusterMgmtID+`","Name":"n","ViewIds":["`+allLogsID+`"],"ViewPermissions":["ReadAccess"]}`, q[1], "", uint8(i*8), uint8(0))
+		f.Add([]byte(nil), q[0], `{"Id":"`+clusterMgmtID+`","Name":"n","ViewIds":["`+allLogsID+`"],"ViewPermissions":["ReadAccess"],"RepositoryName":"production","IngestTokenName":"fluent-bit","ParserName":"nope"}`, q[1], "", uint8(i*8), uint8(0))
 	}
 	for _, b := range []string{``, `not json`, `{}`, `[]`, `null`, `{"query": 1}`, `{"query": null}`, `{"query": "{ ipFilters { id } }", "variables": "x"}`,
 		`{"query": "{ ipFilters { id } }", "operationName": 7}`, `{"query": "{ ipFilters { id } }", "extensions": {"a": 1}}`, `{"query":"\ud800"}`} {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,13 +66,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textError(status, textUnauthorized).Write(w)
 		return
 	}
-	body, err := api.ReadBody(r, api.MaxBodyBytes)
-	if err != nil {
-		if errors.Is(err, api.ErrBodyTooLarge) {
-			textError(http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge)).Write(w)
-			return
-		}
-		textError(http.StatusBadRequest, ErrorText(http.StatusBadRequest)).Write(w)
+	body, rerr := readBody(r)
+	if rerr != nil {
+		rerr.Write(w)
 		return
 	}
 	var req graphQLRequest
@@ -96,6 +94,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Resolver errors get their locations from the document, parsed only
 	// when there is such an error. A query too long or not parsable has
 	// only graphql-go's own errors, which carry locations already.
+	res.Errors = withoutFormatArtifacts(res.Errors)
 	var doc *ast.QueryDocument
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
@@ -141,6 +140,38 @@ var sangriaPhrases = strings.NewReplacer(
 // library LogScale uses, does: 'name' rather than "name", and its phrasing
 // where it differs from graphql-go's.
 func sangriaStyle(msg string) string { return sangriaPhrases.Replace(msg) }
+
+// textValidationFailed is Sangria's summary of a document that fails
+// validation; it stands in for a message that cannot be worded better.
+const textValidationFailed = "Query does not pass validation."
+
+// withoutFormatArtifacts removes from errs the validation messages in which
+// graphql-go printed a type it could not resolve as a Go formatting artifact
+// ("%!q(<nil>)"): a fragment on an unknown type is reported once, by the
+// "Unknown type" error that graphql-go adds for it, as Sangria does. Should
+// no other error remain, the message becomes Sangria's summary instead.
+func withoutFormatArtifacts(errs []*gqlerrors.QueryError) []*gqlerrors.QueryError {
+	if !slices.ContainsFunc(errs, hasFormatArtifact) {
+		return errs
+	}
+	kept := slices.DeleteFunc(slices.Clone(errs), hasFormatArtifact)
+	if len(kept) > 0 {
+		return kept
+	}
+	first := *errs[0]
+	first.Message = textValidationFailed
+	return []*gqlerrors.QueryError{&first}
+}
+
+// formatArtifact matches what Go's fmt prints for a verb it cannot apply,
+// such as "%!q(<nil>)" or "%!(EXTRA string=x)".
+var formatArtifact = regexp.MustCompile(`%![a-zA-Z]?\(`)
+
+// hasFormatArtifact reports whether e, an error of graphql-go's own (not
+// of a resolver), shows a Go formatting verb that went wrong.
+func hasFormatArtifact(e *gqlerrors.QueryError) bool {
+	return e.ResolverError == nil && formatArtifact.MatchString(e.Message)
+}
 
 // fieldLocation returns where in the query the field at path (response keys
 // and list indexes) is selected, or nil if it cannot be found.
@@ -232,4 +263,17 @@ func (a *API) authenticate(r *http.Request) (*call, int) {
 func remoteAddr(r *http.Request) netip.Addr {
 	addr, _ := netip.ParseAddr(api.RemoteHost(r))
 	return addr
+}
+
+// readBody reads r's body: 413 over api.MaxBodyBytes, 400 when it cannot be
+// read.
+func readBody(r *http.Request) ([]byte, *api.Error) {
+	body, err := api.ReadBody(r, api.MaxBodyBytes)
+	switch {
+	case errors.Is(err, api.ErrBodyTooLarge):
+		return nil, textError(http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge))
+	case err != nil:
+		return nil, textError(http.StatusBadRequest, ErrorText(http.StatusBadRequest))
+	}
+	return body, nil
 }

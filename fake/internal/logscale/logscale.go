@@ -1,9 +1,12 @@
-// Package logscale is the fake's LogScale GraphQL token API, served at POST /graphql.
+// Package logscale is the fake's LogScale GraphQL token API, served at POST
+// /graphql, with the ingest endpoints that LogScale's ingest tokens unlock.
 //
-// The API keeps its state (users, repositories, views, dashboards, IP filters,
-// tokens and the organization's token security policies) in memory, loaded
-// from logscale.json in the fixtures and changed by mutations. Requests
-// authenticate with a token string, "<id>~<secret>", as a Bearer token.
+// The API keeps its state (users, repositories with their parsers and ingest
+// tokens, views, dashboards, IP filters, tokens and the organization's token
+// security policies) in memory, loaded from logscale.json in the fixtures and
+// changed by mutations. GraphQL requests authenticate with a token string,
+// "<id>~<secret>", as a Bearer token; ingest requests with an ingest token.
+// Ingested events are counted, not kept.
 package logscale
 
 import (
@@ -27,6 +30,8 @@ type API struct {
 
 	mu sync.RWMutex
 	st *state
+	// ingested counts what each ingest token sent; Reset clears it.
+	ingested map[ingestKey]IngestCount
 }
 
 // New builds the API from env.Fixtures (logscale.json). A missing file gives
@@ -39,34 +44,48 @@ func New(env api.Env) (*API, error) {
 	if _, err := executableSchema(); err != nil {
 		return nil, fmt.Errorf("logscale schema: %w", err)
 	}
-	return &API{env: env, initial: st, st: st.clone()}, nil
+	return &API{env: env, initial: st, st: st.clone(), ingested: map[ingestKey]IngestCount{}}, nil
 }
 
 // Name returns "logscale".
 func (a *API) Name() string { return "logscale" }
 
-// Prefixes returns the paths the API serves.
-func (a *API) Prefixes() []string { return []string{Path} }
+// Prefixes returns the paths the API serves: /graphql and those of the
+// ingest endpoints.
+func (a *API) Prefixes() []string { return []string{Path, ingestPrefix, PathIngestHECAlias} }
 
 // Operations names the root fields and the operation name of a GraphQL
-// request body (see Operations).
-func (a *API) Operations(body []byte) []string { return Operations(body) }
-
-// Register adds /graphql to r. Every method is routed to the API, which
-// answers methods other than POST with 405; paths under /graphql/ get
-// LogScale's 404.
-func (a *API) Register(r *mux.Router) {
-	r.Handle(Path, a)
-	r.PathPrefix(Path + "/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.Error(r, http.StatusNotFound).Write(w)
-	})
+// request body (see Operations); requests to other paths have none.
+func (a *API) Operations(path string, body []byte) []string {
+	if path != Path {
+		return nil
+	}
+	return Operations(body)
 }
 
-// Reset puts the state back to the fixtures.
+// Register adds /graphql and the ingest endpoints to r. Every method is
+// routed to the API, which answers methods other than POST with 405; other
+// paths under its prefixes get LogScale's 404.
+func (a *API) Register(r *mux.Router) {
+	r.Handle(Path, a)
+	for _, e := range ingestEndpoints() {
+		h := a.ingestHandler(e)
+		r.Handle(e.path, h)
+		r.Handle(e.path+"/", h)
+	}
+	for _, p := range a.Prefixes() {
+		r.PathPrefix(p + "/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a.Error(r, http.StatusNotFound).Write(w)
+		})
+	}
+}
+
+// Reset puts the state back to the fixtures and forgets what was ingested.
 func (a *API) Reset() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.st = a.initial.clone()
+	a.ingested = map[ingestKey]IngestCount{}
 }
 
 // ipFilter returns the IP filter with id, or nil.

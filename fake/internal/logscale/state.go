@@ -177,16 +177,27 @@ type state struct {
 	// ascending order of the two sort keys of the tokens query.
 	byName   []*token
 	byExpiry []*token
+	// parsers are each repository's parsers by repository id: the built-in
+	// ones, then the repository's own. They never change after loading.
+	parsers map[string][]*eventParser
+	// ingestTokens are each repository's ingest tokens by repository id,
+	// in order of name; a list is replaced, never changed in place.
+	ingestTokens map[string][]*ingestToken
+	// ingestBySecret finds an ingest token by its token string.
+	ingestBySecret map[string]*ingestToken
 }
 
 func newState() *state {
 	return &state{
-		usersByID:     map[string]*user{},
-		domainsByID:   map[string]*searchDomain{},
-		dashboards:    map[string]*dashboard{},
-		ipFiltersByID: map[string]*ipFilter{},
-		tokens:        map[string]*token{},
-		personal:      map[string]string{},
+		usersByID:      map[string]*user{},
+		domainsByID:    map[string]*searchDomain{},
+		dashboards:     map[string]*dashboard{},
+		ipFiltersByID:  map[string]*ipFilter{},
+		tokens:         map[string]*token{},
+		personal:       map[string]string{},
+		parsers:        map[string][]*eventParser{},
+		ingestTokens:   map[string][]*ingestToken{},
+		ingestBySecret: map[string]*ingestToken{},
 	}
 }
 
@@ -194,18 +205,21 @@ func newState() *state {
 // are shared: they are never changed in place.
 func (s *state) clone() *state {
 	return &state{
-		org:           s.org,
-		users:         slices.Clone(s.users),
-		usersByID:     maps.Clone(s.usersByID),
-		domains:       slices.Clone(s.domains),
-		domainsByID:   maps.Clone(s.domainsByID),
-		dashboards:    maps.Clone(s.dashboards),
-		ipFilters:     slices.Clone(s.ipFilters),
-		ipFiltersByID: maps.Clone(s.ipFiltersByID),
-		tokens:        maps.Clone(s.tokens),
-		personal:      maps.Clone(s.personal),
-		byName:        slices.Clone(s.byName),
-		byExpiry:      slices.Clone(s.byExpiry),
+		org:            s.org,
+		users:          slices.Clone(s.users),
+		usersByID:      maps.Clone(s.usersByID),
+		domains:        slices.Clone(s.domains),
+		domainsByID:    maps.Clone(s.domainsByID),
+		dashboards:     maps.Clone(s.dashboards),
+		ipFilters:      slices.Clone(s.ipFilters),
+		ipFiltersByID:  maps.Clone(s.ipFiltersByID),
+		tokens:         maps.Clone(s.tokens),
+		personal:       maps.Clone(s.personal),
+		byName:         slices.Clone(s.byName),
+		byExpiry:       slices.Clone(s.byExpiry),
+		parsers:        s.parsers,
+		ingestTokens:   maps.Clone(s.ingestTokens),
+		ingestBySecret: maps.Clone(s.ingestBySecret),
 	}
 }
 
