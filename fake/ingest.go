@@ -15,6 +15,17 @@ type IngestCount struct {
 	Events int `json:"events"`
 }
 
+// Ingested is what one accepted LogScale ingest request delivered: the
+// journal keeps it with the request (Request.Ingested).
+type Ingested struct {
+	// Repository is the repository's name.
+	Repository string `json:"repository"`
+	// Token is the ingest token's name.
+	Token string `json:"token"`
+	// Events is how many events the request held.
+	Events int `json:"events"`
+}
+
 // IngestedEvents returns what each LogScale ingest token has sent since the
 // server started or was last Reset, in order of repository name, then token
 // name. Only accepted requests count: one refused (401, 400, 413, or

@@ -101,12 +101,14 @@ func TestIngestTokensScriptedAndJournaled(t *testing.T) {
 		t.Errorf("journal: %d removeIngestToken requests, want 1", n)
 	}
 	var ingest []string
+	var delivered []*fake.Ingested
 	for _, r := range srv.Requests(fake.Filter{API: fake.APILogScale}) {
 		if strings.HasPrefix(r.Path, "/api/v1/ingest/") {
 			if len(r.Operations) != 0 {
 				t.Errorf("ingest request %s has operations %v", r.Path, r.Operations)
 			}
 			ingest = append(ingest, r.Path+" "+http.StatusText(r.Status)+" "+r.Rule)
+			delivered = append(delivered, r.Ingested)
 		}
 	}
 	wantIngest := []string{
@@ -116,6 +118,11 @@ func TestIngestTokensScriptedAndJournaled(t *testing.T) {
 	}
 	if !slices.Equal(ingest, wantIngest) {
 		t.Errorf("journaled ingest requests %q, want %q", ingest, wantIngest)
+	}
+	// Only the accepted request carries what it delivered.
+	wantDelivered := []*fake.Ingested{nil, {Repository: "audit", Token: "otel", Events: 2}, nil}
+	if diff := cmp.Diff(wantDelivered, delivered); diff != "" {
+		t.Errorf("journaled deliveries (-want +got):\n%s", diff)
 	}
 
 	srv.Reset()

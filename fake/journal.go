@@ -35,6 +35,9 @@ type Request struct {
 	Rule string `json:"rule,omitempty"`
 	// Fault is the socket fault the rule caused, if any.
 	Fault Fault `json:"fault,omitempty"`
+	// Ingested is what a LogScale ingest request delivered, when the
+	// ingest endpoint accepted it.
+	Ingested *Ingested `json:"ingested,omitempty"`
 	// Duration is how long the answer took, in real time.
 	Duration time.Duration `json:"duration"`
 }

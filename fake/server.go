@@ -243,7 +243,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			out.header.Set(RuleHeader, ru.Name)
 		}
 	}
-	s.router.ServeHTTP(out, r)
+	note := &api.Note{}
+	s.router.ServeHTTP(out, r.WithContext(api.WithNote(r.Context(), note)))
+	if in := note.Ingested; in != nil {
+		entry.Ingested = &Ingested{Repository: in.Repository, Token: in.Token, Events: in.Events}
+	}
 	if out.status == 0 {
 		out.status = http.StatusOK
 	}

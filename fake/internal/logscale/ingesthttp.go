@@ -109,7 +109,8 @@ func (a *API) ingestHandler(e ingestEndpoint) http.Handler {
 			textError(http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(body, err).Error()).Write(w)
 			return
 		}
-		a.countIngest(key, n)
+		repo := a.countIngest(key, n)
+		api.NoteFrom(r.Context()).Ingested = &api.Ingested{Repository: repo, Token: key.name, Events: n}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, e.ok)
@@ -132,8 +133,9 @@ func (a *API) authenticateIngest(r *http.Request) (ingestKey, bool) {
 	return ingestKey{repoID: t.repoID, name: t.name}, true
 }
 
-// countIngest adds one request of n events to the count of key.
-func (a *API) countIngest(key ingestKey, n int) {
+// countIngest adds one request of n events to the count of key and
+// returns the name of the key's repository.
+func (a *API) countIngest(key ingestKey, n int) (repository string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c, ok := a.ingested[key]
@@ -146,6 +148,7 @@ func (a *API) countIngest(key ingestKey, n int) {
 	c.Requests++
 	c.Events += n
 	a.ingested[key] = c
+	return c.Repository
 }
 
 // errNotArray and its kin describe bodies that are JSON of the wrong shape.
