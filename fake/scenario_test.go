@@ -29,7 +29,7 @@ func TestBuiltinScenariosAreWellFormed(t *testing.T) {
 	if len(builtins) != len(files) {
 		t.Fatalf("BuiltinScenarios has %d scenarios, the FS %d files", len(builtins), len(files))
 	}
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../docs/scripting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestBuiltinScenariosAreWellFormed(t *testing.T) {
 			t.Errorf("%s: description %q says too little", sc.Name, sc.Description)
 		}
 		if !strings.Contains(string(readme), "| `"+sc.Name+"` |") {
-			t.Errorf("%s: not in the README's table of built-in scenarios", sc.Name)
+			t.Errorf("%s: not in the table of built-in scenarios of docs/scripting.md", sc.Name)
 		}
 		srv, err := fake.NewServer(fake.WithScenario(sc.Name))
 		if err != nil {
