@@ -15,6 +15,7 @@ package fake
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
@@ -108,12 +109,17 @@ func newServer(cfg config) (*Server, error) {
 	if fsys == nil {
 		fsys = fixtures.FS()
 	}
+	loaded, err := checkFixtureSet(fsys, cfg.fixturesName)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.buildAPIs(fsys); err != nil {
 		if cfg.fixturesName != "" {
 			return nil, fmt.Errorf("load fixtures %s: %w", cfg.fixturesName, err)
 		}
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
+	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", loaded)
 	// Paths are routed as sent: none of the vendors redirects a path with
 	// empty or dot segments to its cleaned form, so neither does the fake.
 	s.router = mux.NewRouter().SkipClean(true)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -154,8 +153,8 @@ func parse(args []string, getenv func(string) string) (config, error) {
 		return cfg, fmt.Errorf("invalid %s %d: want at least 1", source("journal-limit", EnvJournalLimit), cfg.journalLimit)
 	}
 	if cfg.fixtures != "" {
-		if _, err := os.ReadDir(cfg.fixtures); err != nil {
-			return cfg, fmt.Errorf("cannot read fixture directory (%s): %v", source("fixtures", EnvFixtures), err)
+		if _, err := fake.CheckFixturesDir(cfg.fixtures); err != nil {
+			return cfg, fmt.Errorf("%s: %v", source("fixtures", EnvFixtures), err)
 		}
 	}
 	return cfg, nil
