@@ -123,6 +123,7 @@ func newServer(cfg config) (*Server, error) {
 	// Paths are routed as sent: none of the vendors redirects a path with
 	// empty or dot segments to its cleaned form, so neither does the fake.
 	s.router = mux.NewRouter().SkipClean(true)
+	s.router.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
 	for _, api := range s.apis {
 		api.Register(s.router)
 	}
