@@ -221,7 +221,7 @@ func TestInvalidScenarioFiles(t *testing.T) {
 		"unknown-match-field.yaml": `rules[0] ("first"): match.opration: unknown field (known: api, operation, method, path)`,
 		"bad-status.yaml":          `rules[0] ("boom"): respond.status: 700 is not an HTTP status (100 to 599)`,
 		"bad-delay.yaml":           `rules[0] ("lazy"): respond.delay: "fast" is not a duration`,
-		"zero-times.yaml":          `rules[0] ("never"): times: must be at least 1`,
+		"negative-times.yaml":      `rules[0] ("never"): times: must not be negative (0, or left out, answers every call), got -1`,
 		"unknown-api.json":         `rules[0] ("gh"): match.api: unknown API "github"`,
 		"empty-rules.yaml":         "rules: must not be empty",
 		"duplicate-rule-name.yaml": `rules[1] ("same"): name: already used by rules[0]`,

@@ -55,6 +55,7 @@ type Server struct {
 	closing   chan struct{}
 	closeOnce sync.Once
 	ts        *httptest.Server
+	tb        testing.TB // the test of a server made by Start
 }
 
 // Start returns a running server on 127.0.0.1 with a free port, closed by
@@ -66,6 +67,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	if err != nil {
 		tb.Fatalf("start fake server: %v", err)
 	}
+	s.tb = tb
 	tb.Cleanup(s.Close)
 	return s
 }
