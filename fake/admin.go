@@ -43,6 +43,8 @@ func (s *Server) adminHandler() http.Handler {
 	r.HandleFunc("/_fake/requests", s.adminClearRequests).Methods(http.MethodDelete)
 	r.HandleFunc("/_fake/clock", s.adminClock).Methods(http.MethodGet)
 	r.HandleFunc("/_fake/clock", s.adminSetClock).Methods(http.MethodPost)
+	r.HandleFunc("/_fake/credentials", s.adminCredentials).Methods(http.MethodGet)
+	r.HandleFunc("/_fake/cryptlex/tokens", s.adminCryptlexToken).Methods(http.MethodPost)
 	if s.cfg.adminToken == "" {
 		return r
 	}

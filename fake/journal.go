@@ -45,7 +45,8 @@ type Request struct {
 // Filter selects journal entries. Every field that is set must match; the
 // zero Filter selects every entry.
 type Filter struct {
-	// API, Operation, Method and Path match as in Match.
+	// API, Operation, Method and Path match as in Match: API in any letter
+	// case ("" or "any" for every API), Method in any letter case.
 	API       string
 	Operation string
 	Method    string
@@ -63,10 +64,18 @@ type filter struct {
 
 func compileFilter(f Filter) (filter, error) {
 	c := filter{f: f}
-	if f.API == APIAny {
-		c.f.API = ""
+	api, err := apiName(f.API)
+	if err != nil {
+		return filter{}, fmt.Errorf("filter api: %w", err)
 	}
+	c.f.API = api
 	c.f.Method = strings.ToUpper(f.Method)
+	if c.f.Method != "" && !validMethod(c.f.Method) {
+		return filter{}, fmt.Errorf("filter method: unknown HTTP method %q", f.Method)
+	}
+	if f.Status < 0 {
+		return filter{}, fmt.Errorf("filter status: must not be negative, got %d", f.Status)
+	}
 	if f.Path != "" {
 		p, err := compilePattern(f.Path)
 		if err != nil {
@@ -147,21 +156,28 @@ func (j *journal) find(f Filter) ([]Request, error) {
 
 // Requests returns the journaled requests that f selects, oldest first. A
 // request is journaled when its answer is complete. The journal keeps the
-// last DefaultJournalLimit requests (see WithJournalLimit). It panics if
-// f.Path is not a valid pattern.
+// last DefaultJournalLimit requests (see WithJournalLimit).
+//
+// An invalid f (see Filter.Validate) selects nothing and is reported: it
+// fails the test of a server made by Start (with the problem, such as
+// `filter api: unknown API "Unleash"`), and is logged at Error level on
+// other servers. Call f.Validate first to handle the error yourself.
 func (s *Server) Requests(f Filter) []Request {
 	out, err := s.journal.find(f)
 	if err != nil {
-		panic(err)
+		s.refuseFilter("Requests", f, err)
+		return []Request{}
 	}
 	return out
 }
 
-// Count returns how many journaled requests f selects.
+// Count returns how many journaled requests f selects. An invalid f counts
+// 0 and is reported as by Requests.
 func (s *Server) Count(f Filter) int {
 	c, err := compileFilter(f)
 	if err != nil {
-		panic(err)
+		s.refuseFilter("Count", f, err)
+		return 0
 	}
 	n := 0
 	s.journal.each(func(r *Request) {

@@ -36,12 +36,16 @@ func newConfig(opts []Option) config {
 }
 
 // WithFixtures serves the data set in fsys instead of the embedded default
-// (package fixtures describes the format).
+// (package fixtures describes the format). An empty fsys gives a server with
+// no data; a file named like a fixture file but not quite (LogScale.json)
+// makes NewServer fail.
 func WithFixtures(fsys fs.FS) Option {
 	return func(c *config) { c.fixtures, c.fixturesName = fsys, "" }
 }
 
-// WithFixturesDir serves the data set in the directory dir.
+// WithFixturesDir serves the data set in the directory dir. NewServer fails
+// when dir cannot be read or fails CheckFixturesDir (it holds none of the
+// FixtureFiles, or a misnamed one).
 func WithFixturesDir(dir string) Option {
 	return func(c *config) { c.fixtures, c.fixturesName = os.DirFS(dir), dir }
 }

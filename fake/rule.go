@@ -66,7 +66,8 @@ type Rule struct {
 	Match Match
 	// After lets this many matching calls through before the rule answers.
 	After int
-	// Times is how many calls the rule answers; 0 means every call.
+	// Times is how many calls the rule answers; 0 means every call (in a
+	// scenario file too, where leaving times out means the same).
 	Times int
 	// Respond is the answer.
 	Respond Response
@@ -76,7 +77,8 @@ type Rule struct {
 // selects every request to one of the three APIs. Requests to the admin API
 // (/_fake/) and to paths outside the three APIs are never scripted.
 type Match struct {
-	// API is "logscale", "unleash", "cryptlex", or "" or "any" for all.
+	// API is "logscale", "unleash", "cryptlex", or "" or "any" for all;
+	// letter case does not matter.
 	API string
 	// Operation matches a GraphQL request whose document has a root field
 	// of this name, or whose operationName is this name. A request with
@@ -141,13 +143,11 @@ func compileRule(r Rule, scenario string, index int) (*rule, error) {
 	fail := func(field, format string, args ...any) error {
 		return &RuleError{Index: index, Name: r.Name, Field: field, Problem: fmt.Sprintf(format, args...)}
 	}
-	switch r.Match.API {
-	case "", APIAny:
-	case APILogScale, APIUnleash, APICryptlex:
-		c.api = r.Match.API
-	default:
-		return nil, fail("match.api", "unknown API %q (want logscale, unleash, cryptlex or any)", r.Match.API)
+	api, err := apiName(r.Match.API)
+	if err != nil {
+		return nil, fail("match.api", "%v", err)
 	}
+	c.api = api
 	if r.Match.Operation != "" && (c.api == APIUnleash || c.api == APICryptlex) {
 		return nil, fail("match.operation", "only LogScale GraphQL requests have operations, not %s", c.api)
 	}

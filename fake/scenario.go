@@ -107,7 +107,8 @@ func ParseScenario(source string, data []byte) (Scenario, error) {
 
 // LoadScenario adds the rules of a built-in scenario (by name, see package
 // scenarios) or of a scenario file (YAML or JSON, by path) after those
-// already loaded.
+// already loaded. Loading a scenario whose name is already loaded replaces
+// its rules, in their place, with their counts back at zero.
 func (s *Server) LoadScenario(nameOrFile string) error {
 	sc, err := findScenario(nameOrFile)
 	if err != nil {
@@ -117,7 +118,8 @@ func (s *Server) LoadScenario(nameOrFile string) error {
 }
 
 // LoadScenarioData adds the rules of a scenario file's contents (YAML or
-// JSON) after those already loaded.
+// JSON) after those already loaded, or in the place of those of a scenario
+// of the same name, as LoadScenario does.
 func (s *Server) LoadScenarioData(data []byte) error {
 	sc, err := ParseScenario("data", data)
 	if err != nil {
@@ -135,6 +137,6 @@ func (s *Server) addScenario(sc Scenario) error {
 		}
 		compiled = append(compiled, c)
 	}
-	s.script.add(compiled)
+	s.script.replace(sc.Name, compiled)
 	return nil
 }

@@ -29,7 +29,7 @@ func TestBuiltinScenariosAreWellFormed(t *testing.T) {
 	if len(builtins) != len(files) {
 		t.Fatalf("BuiltinScenarios has %d scenarios, the FS %d files", len(builtins), len(files))
 	}
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../docs/scripting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestBuiltinScenariosAreWellFormed(t *testing.T) {
 			t.Errorf("%s: description %q says too little", sc.Name, sc.Description)
 		}
 		if !strings.Contains(string(readme), "| `"+sc.Name+"` |") {
-			t.Errorf("%s: not in the README's table of built-in scenarios", sc.Name)
+			t.Errorf("%s: not in the table of built-in scenarios of docs/scripting.md", sc.Name)
 		}
 		srv, err := fake.NewServer(fake.WithScenario(sc.Name))
 		if err != nil {
@@ -221,7 +221,7 @@ func TestInvalidScenarioFiles(t *testing.T) {
 		"unknown-match-field.yaml": `rules[0] ("first"): match.opration: unknown field (known: api, operation, method, path)`,
 		"bad-status.yaml":          `rules[0] ("boom"): respond.status: 700 is not an HTTP status (100 to 599)`,
 		"bad-delay.yaml":           `rules[0] ("lazy"): respond.delay: "fast" is not a duration`,
-		"zero-times.yaml":          `rules[0] ("never"): times: must be at least 1`,
+		"negative-times.yaml":      `rules[0] ("never"): times: must not be negative (0, or left out, answers every call), got -1`,
 		"unknown-api.json":         `rules[0] ("gh"): match.api: unknown API "github"`,
 		"empty-rules.yaml":         "rules: must not be empty",
 		"duplicate-rule-name.yaml": `rules[1] ("same"): name: already used by rules[0]`,

@@ -113,8 +113,8 @@ func parseRule(raw any) (Rule, error) {
 		if r.Times, err = integer(m, "times"); err != nil {
 			return fail("times", err)
 		}
-		if r.Times < 1 {
-			return fail("times", fmt.Errorf("must be at least 1 (leave it out to answer every call), got %d", r.Times))
+		if r.Times < 0 {
+			return fail("times", fmt.Errorf("must not be negative (0, or left out, answers every call), got %d", r.Times))
 		}
 	}
 	rv, ok := m["respond"]

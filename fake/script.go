@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -51,6 +52,30 @@ func (s *script) add(rs []*rule) {
 	}
 }
 
+// replace puts rs, the rules of the scenario named scenario, in the place
+// of the rules of an earlier load of that scenario, or after every rule if
+// it is not loaded: loading a scenario twice keeps one copy of its rules,
+// with their counts back at zero.
+func (s *script) replace(scenario string, rs []*rule) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := -1
+	kept := s.rules[:0:0]
+	for _, r := range s.rules {
+		if r.scenario == scenario {
+			if at < 0 {
+				at = len(kept)
+			}
+			continue
+		}
+		kept = append(kept, r)
+	}
+	if at < 0 {
+		at = len(kept)
+	}
+	s.rules = slices.Concat(kept[:at], rs, kept[at:])
+}
+
 func (s *script) clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -74,9 +99,9 @@ func (s *script) unused() []string {
 // ruleStatus is a loaded rule as the admin API reports it.
 type ruleStatus struct {
 	Name     string `json:"name"`
-	Scenario string `json:"scenario,omitempty"`
-	Times    int    `json:"times,omitempty"`
-	After    int    `json:"after,omitempty"`
+	Scenario string `json:"scenario"` // "" for a rule added by Script
+	Times    int    `json:"times"`    // 0: every call
+	After    int    `json:"after"`
 	Seen     int    `json:"seen"`
 	Answered int    `json:"answered"`
 }

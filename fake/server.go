@@ -15,6 +15,7 @@ package fake
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
@@ -44,6 +45,7 @@ type Server struct {
 	random    *random.Source
 	vendors   []api.Vendor  // in a fixed order: logscale, unleash, cryptlex
 	logscale  *logscale.API // for what only LogScale has: IngestedEvents
+	cryptlex  *cryptlex.API // for what only Cryptlex has: CryptlexToken
 	router    *mux.Router   // the vendor APIs' routes
 	admin     http.Handler  // built on first use
 	adminOnce sync.Once
@@ -54,6 +56,7 @@ type Server struct {
 	closing   chan struct{}
 	closeOnce sync.Once
 	ts        *httptest.Server
+	tb        testing.TB // the test of a server made by Start
 }
 
 // Start returns a running server on 127.0.0.1 with a free port, closed by
@@ -65,6 +68,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	if err != nil {
 		tb.Fatalf("start fake server: %v", err)
 	}
+	s.tb = tb
 	tb.Cleanup(s.Close)
 	return s
 }
@@ -108,15 +112,21 @@ func newServer(cfg config) (*Server, error) {
 	if fsys == nil {
 		fsys = fixtures.FS()
 	}
+	loaded, err := checkFixtureSet(fsys, cfg.fixturesName)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.buildAPIs(fsys); err != nil {
 		if cfg.fixturesName != "" {
 			return nil, fmt.Errorf("load fixtures %s: %w", cfg.fixturesName, err)
 		}
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
+	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", loaded)
 	// Paths are routed as sent: none of the vendors redirects a path with
 	// empty or dot segments to its cleaned form, so neither does the fake.
 	s.router = mux.NewRouter().SkipClean(true)
+	s.router.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
 	for _, v := range s.vendors {
 		v.Register(s.router)
 	}
@@ -139,7 +149,7 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 		return err
 	}
 	s.vendors = []api.Vendor{ls, ul, cl}
-	s.logscale = ls
+	s.logscale, s.cryptlex = ls, cl
 	return nil
 }
 

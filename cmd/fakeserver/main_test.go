@@ -253,6 +253,10 @@ func TestUsageErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(malformed, "unleash.json"), []byte(`{"pats": [`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	emptyDir, misnamed := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(misnamed, "LogScale.json"), []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	badScenario := filepath.Join(t.TempDir(), "bad.yaml")
 	if err := os.WriteFile(badScenario, []byte("name: bad\nrules:\n  - respond: {status: 99}\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -278,8 +282,10 @@ func TestUsageErrors(t *testing.T) {
 		{"empty scenario", []string{"-scenario", ""}, nil, "empty scenario name"},
 		{"journal limit", []string{"-journal-limit", "0"}, nil, "invalid -journal-limit 0"},
 		{"journal limit env", nil, []string{"FAKESERVER_JOURNAL_LIMIT=many"}, `invalid FAKESERVER_JOURNAL_LIMIT "many"`},
-		{"missing fixture dir", []string{"-fixtures", filepath.Join(t.TempDir(), "none")}, nil, "cannot read fixture directory"},
-		{"fixture dir is a file", []string{"-fixtures", notDir}, nil, "cannot read fixture directory"},
+		{"missing fixture dir", []string{"-fixtures", filepath.Join(t.TempDir(), "none")}, nil, "-fixtures: fixture directory: open "},
+		{"fixture dir is a file", []string{"-fixtures", notDir}, nil, "-fixtures: fixture directory: "},
+		{"empty fixture dir", []string{"-fixtures", emptyDir}, nil, "holds none of the fixture files logscale.json, unleash.json, cryptlex.json, cryptlex-signing-key.pem"},
+		{"misnamed fixture file", []string{"-fixtures", misnamed}, nil, "LogScale.json is not a fixture file name: did you mean logscale.json?"},
 		{"missing fixture dir from env", nil, []string{"FAKESERVER_FIXTURES=/nonexistent/fixtures"}, "FAKESERVER_FIXTURES"},
 		{"unknown scenario", []string{"-addr", "127.0.0.1:0", "-scenario", "no-such-scenario"}, nil, "no-such-scenario"},
 		{"unknown scenario from env", []string{"-addr", "127.0.0.1:0"}, []string{"FAKESERVER_SCENARIO=server-errors,nope"}, `"nope"`},

@@ -487,12 +487,18 @@ func TestOptionsCheckedBeforeStart(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("name: bad\nrules:\n  - respond: {status: 99}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	misnamed := t.TempDir()
+	if err := os.WriteFile(filepath.Join(misnamed, "Unleash.json"), []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		opt  fakecontainer.Option
 		want string
 	}{
-		{"missing fixture dir", fakecontainer.WithFixtures(filepath.Join(t.TempDir(), "none")), "fixtures"},
+		{"missing fixture dir", fakecontainer.WithFixtures(filepath.Join(t.TempDir(), "none")), "fixture directory: open "},
+		{"empty fixture dir", fakecontainer.WithFixtures(t.TempDir()), "holds none of the fixture files"},
+		{"misnamed fixture file", fakecontainer.WithFixtures(misnamed), "Unleash.json is not a fixture file name: did you mean unleash.json?"},
 		{"empty scenario", fakecontainer.WithScenario(""), "scenario"},
 		{"unknown scenario", fakecontainer.WithScenario("no-such-scenario"), "no-such-scenario"},
 		{"invalid scenario file", fakecontainer.WithScenario(bad), "bad.yaml"},

@@ -46,24 +46,22 @@ func (o Option) Customize(*testcontainers.GenericContainerRequest) error { retur
 
 // WithFixtures serves the data set in the host directory dir instead of the
 // image's embedded defaults (package fixtures describes the format). The
-// directory's regular files are copied to FixturesDir in the container,
-// readable by the image's non-root user.
+// directory is checked as fake.CheckFixturesDir checks it, and its fixture
+// files are copied to FixturesDir in the container, readable by the image's
+// non-root user.
 func WithFixtures(dir string) Option {
 	return func(o *options) error {
-		entries, err := os.ReadDir(dir)
+		names, err := fake.CheckFixturesDir(dir)
 		if err != nil {
-			return fmt.Errorf("fixtures: %w", err)
+			return err
 		}
 		o.fixtures, o.hasFixtures = nil, true
-		for _, e := range entries {
-			if !e.Type().IsRegular() {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		for _, name := range names {
+			data, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {
 				return fmt.Errorf("fixtures: %w", err)
 			}
-			o.fixtures = append(o.fixtures, file{data: data, path: path.Join(FixturesDir, e.Name())})
+			o.fixtures = append(o.fixtures, file{data: data, path: path.Join(FixturesDir, name)})
 		}
 		return nil
 	}

@@ -11,7 +11,8 @@ import (
 
 // ReadFixture decodes the JSON file name of fsys into v. Decoding is strict:
 // an unknown field or data after the top-level value is an error, and syntax
-// and type errors say on which line and column they are. Every error names
+// and type errors say on which line and column they are, an unknown field
+// also on which entry (such as tokens[3].expiresAt). Every error names
 // the file. A file that does not exist leaves v alone and reports false.
 func ReadFixture(fsys fs.FS, name string, v any) (bool, error) {
 	data, err := fs.ReadFile(fsys, name)
@@ -24,7 +25,7 @@ func ReadFixture(fsys fs.FS, name string, v any) (bool, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return false, fmt.Errorf("%s: %w", name, DescribeJSONError(data, err))
+		return false, fmt.Errorf("%s: %w", name, DescribeJSONError(data, describeUnknownField(data, v, err)))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("%s: unexpected data after the top-level object", name)
@@ -53,8 +54,6 @@ func DescribeJSONError(data []byte, err error) error {
 		return err
 	}
 	// The offset counts the bytes read, the offending one included.
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := max(int(offset)-bytes.LastIndexByte(before, '\n')-1, 1)
+	line, col := lineColumn(data, offset)
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }

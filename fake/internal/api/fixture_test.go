@@ -5,12 +5,25 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
 
 type sample struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
+	Name  string  `json:"name"`
+	Count int     `json:"count"`
+	Items []item  `json:"items"`
+	Meta  *nested `json:"meta"`
+}
+
+type item struct {
+	ID   string            `json:"id"`
+	Tags map[string]nested `json:"tags"`
+}
+
+type nested struct {
+	Note string `json:"note"`
 }
 
 func TestReadFixture(t *testing.T) {
@@ -23,8 +36,17 @@ func TestReadFixture(t *testing.T) {
 		wantErr   string
 	}{
 		{name: "missing file", wantFound: false},
-		{name: "valid", data: `{"name": "a", "count": 2}`, wantFound: true, want: sample{"a", 2}},
-		{name: "unknown field", data: `{"name": "a", "cuont": 2}`, wantErr: `x.json: json: unknown field "cuont"`},
+		{name: "valid", data: `{"name": "a", "count": 2}`, wantFound: true, want: sample{Name: "a", Count: 2}},
+		{name: "unknown field", data: `{"name": "a", "cuont": 2}`,
+			wantErr: `x.json: line 1, column 15: cuont: unknown field (known: name, count, items, meta)`},
+		{name: "unknown field in an entry", data: "{\"items\": [\n {\"id\": \"a\"},\n {\"id\": \"b\", \"expiresAt\": 1}]}",
+			wantErr: `x.json: line 3, column 14: items[1].expiresAt: unknown field (known: id, tags)`},
+		{name: "unknown field in a map value", data: `{"items": [{"tags": {"k": {"nite": "x"}}}]}`,
+			wantErr: `x.json: line 1, column 28: items[0].tags["k"].nite: unknown field (known: note)`},
+		{name: "unknown field behind a pointer", data: `{"meta": {"note": "x", "more": {"a": [1]}}}`,
+			wantErr: `x.json: line 1, column 24: meta.more: unknown field (known: note)`},
+		{name: "field names match case-insensitively", data: `{"NAME": "a", "Meta": {"x": 1}}`,
+			wantErr: `x.json: line 1, column 24: Meta.x: unknown field (known: note)`},
 		{name: "syntax", data: "{\n  \"name\": \"a\",,\n}", wantErr: "x.json: line 2, column 15: invalid character ','"},
 		{name: "type", data: "{\n\"count\": \"two\"}", wantErr: "x.json: line 2, column 14: json: cannot unmarshal string"},
 		{name: "truncated", data: `{"name": "a"`, wantErr: "x.json: line 1, column 12: unexpected end of JSON input"},
@@ -45,7 +67,7 @@ func TestReadFixture(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || found != tt.wantFound || got != tt.want {
+			if err != nil || found != tt.wantFound || !cmp.Equal(got, tt.want) {
 				t.Errorf("ReadFixture = %v, %v, %+v; want %v, nil, %+v", found, err, got, tt.wantFound, tt.want)
 			}
 		})

@@ -16,7 +16,7 @@ func TestFixtureErrors(t *testing.T) {
 		want []string // all must appear in the error
 	}{
 		{name: "not JSON", file: `{"users": [}`, want: []string{"logscale.json", "line 1, column 12", "invalid character"}},
-		{name: "unknown field", file: `{"tokenz": []}`, want: []string{"logscale.json", `unknown field "tokenz"`}},
+		{name: "unknown field", file: `{"tokenz": []}`, want: []string{"logscale.json", `line 1, column 2: tokenz: unknown field (known: organization, `}},
 		{name: "wrong type", file: "{\n  \"users\": {}\n}", want: []string{"logscale.json", "line 2", "cannot unmarshal"}},
 		{name: "trailing data", file: `{} {}`, want: []string{"logscale.json", "after the top-level object"}},
 		{name: "bad token type", file: `{"tokens":[{"id":"a","secret":"b","type":"ingest","name":"x"}]}`,

@@ -98,7 +98,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var doc *ast.QueryDocument
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
-			e.Message = sangriaStyle(e.Message)
+			e.Message = coercionMessage(*req.Query, opName, req.Variables, e.Message)
 		}
 		if len(e.Locations) == 0 && len(e.Path) > 0 {
 			if doc == nil && len(*req.Query) <= MaxQueryLength {

@@ -101,8 +101,8 @@ func TestFixtureErrors(t *testing.T) {
 	const okPAT = `"id":1,"userId":1,"description":"d","secret":"user:ab","createdAt":"2026-01-01T00:00:00Z","expiresAt":"2027-01-01T00:00:00Z"`
 	tests := []struct{ name, file, problem string }{
 		{"not JSON", `{`, "unexpected end of JSON input"},
-		{"unknown field", `{"user":[]}`, `unknown field "user"`},
-		{"unknown PAT field", `{` + okUser + `,"pats":[{` + okPAT + `,"token":"x"}]}`, `unknown field "token"`},
+		{"unknown field", `{"user":[]}`, `line 1, column 2: user: unknown field (known: `},
+		{"unknown PAT field", `{` + okUser + `,"pats":[{` + okPAT + `,"token":"x"}]}`, `pats[0].token: unknown field (known: id, userId, description, secret, createdAt, expiresAt, seenAt)`},
 		{"trailing data", `{} {}`, "data after the top-level object"},
 		{"duplicate user", `{"users":[{"id":1,"username":"a"},{"id":1,"username":"b"}]}`, "duplicate id 1"},
 		{"PAT of no user", `{` + okUser + `,"pats":[{` + strings.Replace(okPAT, `"userId":1`, `"userId":9`, 1) + `}]}`, "userId 9 is not a user"},

@@ -35,8 +35,8 @@ const DrainTimeout = 900 * time.Millisecond
 // DrainTimeout) and returns an exit status. version names the build; when
 // empty, the module version recorded in the binary is used.
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, version string) int {
-	if len(args) > 0 && args[0] == "healthcheck" {
-		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+	if len(args) > 0 && subcommands[args[0]] != nil {
+		return subcommands[args[0]](ctx, args[1:], getenv, stdout, stderr)
 	}
 	cfg, err := parse(args, getenv)
 	switch {
@@ -169,6 +169,9 @@ func usage(w io.Writer) {
 Usage:
   fakeserver [flags]
   fakeserver healthcheck [-addr HOST:PORT] [-timeout DURATION]
+  fakeserver credentials [-fixtures DIR] [-json]
+  fakeserver schema
+  fakeserver token cryptlex -user EMAIL|ID -scopes SCOPE,...|all [-expires RFC3339] [-addr HOST:PORT]
 
 Flags (each may also be set by the environment variable in brackets; a flag
 given on the command line wins):
@@ -184,6 +187,11 @@ fixture directory or scenario.
 healthcheck probes GET /_fake/health on -addr (default $FAKESERVER_ADDR or
 127.0.0.1:8080; an unspecified host such as 0.0.0.0 probes 127.0.0.1) and
 exits 0 if it answers 200, 1 otherwise. It sends $FAKESERVER_ADMIN_TOKEN if set.
+
+credentials prints every credential of the fixtures (Cryptlex's as JWTs).
+schema prints the LogScale GraphQL schema (SDL) for code generators.
+token cryptlex asks the server on -addr for a new Cryptlex token of a fixture
+user (POST /_fake/cryptlex/tokens) and prints it.
 
 Examples:
   fakeserver                                   # embedded fixtures on 127.0.0.1:8080

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -140,8 +139,8 @@ func parse(args []string, getenv func(string) string) (config, error) {
 		return cfg, fmt.Errorf("invalid %s %d: want at least 1", source("journal-limit", envvar.JournalLimit), cfg.journalLimit)
 	}
 	if cfg.fixtures != "" {
-		if _, err := os.ReadDir(cfg.fixtures); err != nil {
-			return cfg, fmt.Errorf("cannot read fixture directory (%s): %v", source("fixtures", envvar.Fixtures), err)
+		if _, err := fake.CheckFixturesDir(cfg.fixtures); err != nil {
+			return cfg, fmt.Errorf("%s: %v", source("fixtures", envvar.Fixtures), err)
 		}
 	}
 	return cfg, nil

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"flag"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,6 +17,9 @@ import (
 func TestParse(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "unleash.json"), []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit}
 	with := func(f func(*config)) config {

@@ -1,0 +1,168 @@
+package fake
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// indexRoute is one line of the index: a route and what it does.
+type indexRoute struct {
+	Method, Path, Does string
+}
+
+// indexSection is one API of the index.
+type indexSection struct {
+	Title  string
+	Routes []indexRoute
+	// Credentials are the fixtures' credentials that authenticate,
+	// as Authorization header values.
+	Credentials []Credential
+}
+
+// indexPage is what the index says.
+type indexPage struct {
+	Status   int    // 200 for /, 404 for a path no API serves
+	Missing  string // the request, for a 404
+	Sections []indexSection
+	Admin    []indexRoute
+	Guarded  bool // the admin API needs the admin token
+}
+
+// indexRoutes lists the routes of each API.
+func indexRoutes() map[string][]indexRoute {
+	return map[string][]indexRoute{
+		APILogScale: {
+			{"POST", "/graphql", "LogScale's GraphQL API: tokens, IP filters, token security policies, dashboard links (introspection works)"},
+		},
+		APIUnleash: {
+			{"GET", "/api/admin/user/tokens", "list the caller's personal access tokens"},
+			{"POST", "/api/admin/user/tokens", `create one: {"description": "...", "expiresAt": "2030-01-01T00:00:00.000Z"}`},
+			{"DELETE", "/api/admin/user/tokens/{id}", "delete one"},
+		},
+		APICryptlex: {
+			{"GET", "/v3/personal-access-tokens", "list the caller's personal access tokens (?page=&limit=&sort=&search=)"},
+			{"POST", "/v3/personal-access-tokens", `create one: {"name": "...", "scopes": ["license:read"], "expiresAt": "..."}`},
+			{"GET", "/v3/personal-access-tokens/{id}", "read one"},
+			{"PATCH", "/v3/personal-access-tokens/{id}", `revoke one: {"revoked": true}`},
+			{"DELETE", "/v3/personal-access-tokens/{id}", "delete one"},
+		},
+	}
+}
+
+// adminRoutes lists the admin API's routes.
+func adminRoutes() []indexRoute {
+	return []indexRoute{
+		{"GET", "/_fake/health", "health check"},
+		{"GET", "/_fake/credentials", "every credential of the fixtures"},
+		{"POST", "/_fake/cryptlex/tokens", `a Cryptlex token: {"user": "jane.doe@example.com", "scopes": ["license:read"]}`},
+		{"POST", "/_fake/reset", "back to the fixtures, the clock and the start-up scenarios"},
+		{"GET", "/_fake/scenarios", "built-in and active scenarios"},
+		{"PUT", "/_fake/scenarios/{name}", "activate a built-in scenario"},
+		{"POST", "/_fake/scenarios", "activate the scenario in the body (YAML or JSON)"},
+		{"DELETE", "/_fake/scenarios", "remove every scripted rule"},
+		{"GET", "/_fake/requests", "the journal (?api=&operation=&method=&path=&status=&rule=)"},
+		{"DELETE", "/_fake/requests", "empty the journal"},
+		{"GET", "/_fake/clock", "the fake clock"},
+		{"POST", "/_fake/clock", `move it: {"advance": "24h"} or {"set": "2030-01-01T00:00:00Z"}`},
+	}
+}
+
+// serveIndex answers GET / with an index of what the server serves, and a
+// path that no API serves with 404 and the same index: as text, or as an
+// HTML page for a client that accepts text/html.
+func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
+	page := indexPage{Status: http.StatusOK, Admin: adminRoutes(), Guarded: s.cfg.adminToken != ""}
+	if r.URL.Path != "/" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		page.Status = http.StatusNotFound
+		page.Missing = r.Method + " " + r.URL.Path
+	}
+	titles := map[string]string{APILogScale: "LogScale", APIUnleash: "Unleash", APICryptlex: "Cryptlex"}
+	routes := indexRoutes()
+	creds := s.Credentials()
+	for _, name := range []string{APILogScale, APIUnleash, APICryptlex} {
+		sec := indexSection{Title: titles[name], Routes: routes[name]}
+		for _, c := range creds {
+			if c.API == name && c.Note == "" && c.User != "" {
+				sec.Credentials = append(sec.Credentials, c)
+				break // the first live credential of a user; all at /_fake/credentials
+			}
+		}
+		page.Sections = append(page.Sections, sec)
+	}
+	var body bytes.Buffer
+	if acceptsHTML(r.Header.Get("Accept")) {
+		if err := indexHTML.Execute(&body, page); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	} else {
+		writeIndexText(&body, page)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	w.Header().Set("Content-Length", fmt.Sprint(body.Len()))
+	w.WriteHeader(page.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body.Bytes())
+	}
+}
+
+// acceptsHTML reports whether an Accept header asks for text/html, as
+// browsers send it.
+func acceptsHTML(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		if mt, params, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/html" && params["q"] != "0" {
+			return true
+		}
+	}
+	return false
+}
+
+func writeIndexText(b *bytes.Buffer, p indexPage) {
+	if p.Missing != "" {
+		fmt.Fprintf(b, "404: nothing is served at %s. This server serves:\n\n", p.Missing)
+	}
+	b.WriteString("tokenfake: a fake of the LogScale, Unleash and Cryptlex access-token APIs.\n")
+	for _, sec := range p.Sections {
+		fmt.Fprintf(b, "\n%s\n", sec.Title)
+		for _, r := range sec.Routes {
+			fmt.Fprintf(b, "  %-6s %-34s %s\n", r.Method, r.Path, r.Does)
+		}
+		for _, c := range sec.Credentials {
+			fmt.Fprintf(b, "  as %s: Authorization: %s\n", c.User, c.Authorization)
+		}
+	}
+	b.WriteString("\nAdmin API")
+	if p.Guarded {
+		b.WriteString(" (Authorization: Bearer <admin token>, except /_fake/health)")
+	}
+	b.WriteString("\n")
+	for _, r := range p.Admin {
+		fmt.Fprintf(b, "  %-6s %-34s %s\n", r.Method, r.Path, r.Does)
+	}
+	b.WriteString("\nEvery credential: GET /_fake/credentials or fakeserver credentials.\n")
+}
+
+var indexHTML = template.Must(template.New("index").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>tokenfake</title>
+<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}code{word-break:break-all}td{padding:.2em .6em;vertical-align:top}</style>
+</head>
+<body>
+{{if .Missing}}<p><strong>404:</strong> nothing is served at <code>{{.Missing}}</code>. This server serves:</p>{{end}}
+<h1>tokenfake</h1>
+<p>A fake of the LogScale, Unleash and Cryptlex access-token APIs.</p>
+{{range .Sections}}<h2>{{.Title}}</h2>
+<table>{{range .Routes}}<tr><td>{{.Method}}</td><td><code>{{.Path}}</code></td><td>{{.Does}}</td></tr>{{end}}</table>
+{{range .Credentials}}<p>As {{.User}}: <code>Authorization: {{.Authorization}}</code></p>{{end}}
+{{end}}<h2>Admin API</h2>
+{{if .Guarded}}<p>Every route but <code>/_fake/health</code> needs <code>Authorization: Bearer &lt;admin token&gt;</code>.</p>{{end}}
+<table>{{range .Admin}}<tr><td>{{.Method}}</td><td><code>{{.Path}}</code></td><td>{{.Does}}</td></tr>{{end}}</table>
+<p>Every credential: <a href="/_fake/credentials">/_fake/credentials</a>, or <code>fakeserver credentials</code>.</p>
+</body>
+</html>
+`))
