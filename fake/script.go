@@ -560,7 +560,7 @@ func apiOf(path string) string {
 		return APILogScale
 	case underPrefix(path, unleash.PathPrefix):
 		return APIUnleash
-	case underPrefix(path, cryptlex.PathPrefix):
+	case underPrefix(path, cryptlex.PathPrefix), underPrefix(path, cryptlex.WebhooksPath):
 		return APICryptlex
 	}
 	return ""
