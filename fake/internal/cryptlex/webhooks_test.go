@@ -170,9 +170,9 @@ func TestWebhookErrors(t *testing.T) {
 		"binary: -webhook-hosts or FAKESERVER_WEBHOOK_HOSTS; container: fakecontainer.WithWebhookHosts)."
 	tests := []struct {
 		name, method, path, token, body string
-		status                           int
-		message                          string
-		header                           http.Header
+		status                          int
+		message                         string
+		header                          http.Header
 	}{
 		{name: "no token", method: "GET", path: path, status: 401, message: "Access token is missing.", header: http.Header{"Www-Authenticate": {"Bearer"}}},
 		{name: "list without read scope", method: "GET", path: path, token: noWebhookScopes, status: 403, message: "Access token does not have the required scope: webhook:read."},
