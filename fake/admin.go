@@ -40,6 +40,7 @@ func (s *Server) adminHandler() http.Handler {
 	r.HandleFunc("/_fake/requests", s.adminClearRequests).Methods(http.MethodDelete)
 	r.HandleFunc("/_fake/clock", s.adminClock).Methods(http.MethodGet)
 	r.HandleFunc("/_fake/clock", s.adminSetClock).Methods(http.MethodPost)
+	s.registerWebhookAdmin(r)
 	if s.cfg.adminToken == "" {
 		return r
 	}

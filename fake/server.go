@@ -34,6 +34,7 @@ import (
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/logscale"
 	"github.com/tokenfake/tokenfake/fake/internal/unleash"
+	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -43,6 +44,7 @@ type Server struct {
 	clock     *Clock
 	random    *random.Source
 	apis      []api.API // in a fixed order: logscale, unleash, cryptlex
+	webhooks  *webhook.Dispatcher
 	byName    map[string]api.API
 	router    *mux.Router  // the vendor APIs' routes
 	admin     http.Handler // built on first use
@@ -134,10 +136,16 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	cl, err := cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit})
+	hosts, err := webhook.NewAllowlist(s.cfg.webhookHosts...)
 	if err != nil {
 		return err
 	}
+	cl, err := cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit, WebhookHosts: hosts, WebhookScript: s.pickDelivery})
+	if err != nil {
+		return err
+	}
+	s.webhooks = cl.Deliveries()
+	s.clock.moved = s.webhooks.ClockMoved
 	s.apis = []api.API{ls, ul, cl}
 	s.byName = map[string]api.API{APILogScale: ls, APIUnleash: ul, APICryptlex: cl}
 	return nil
@@ -163,13 +171,15 @@ func (s *Server) Clock() *Clock { return s.clock }
 // completed. Scripted delays still running end at once, without an answer.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
+	s.webhooks.Close()
 	if s.ts != nil {
 		s.ts.Close()
 	}
 }
 
 // Reset puts the server back the way it started: every API's state back to
-// the fixtures, the clock and the id generator rewound, the journal emptied,
+// the fixtures (pending webhook deliveries and their log dropped), the clock
+// and the id generator rewound, the journal emptied,
 // and the scripted rules back to those of the scenarios given with
 // WithScenario (with their counts at zero); rules added later are dropped.
 func (s *Server) Reset() {

@@ -29,6 +29,9 @@ type Options struct {
 	// WebhookHosts are the hosts webhooks may be delivered to; nil allows
 	// loopback only.
 	WebhookHosts *webhook.Allowlist
+	// WebhookScript, if set, says what the scripted rules do to a delivery
+	// of an event.
+	WebhookScript func(event string) webhook.Script
 }
 
 // API is the Cryptlex API with its state.
@@ -41,6 +44,7 @@ type API struct {
 	scopes  scopeSet
 	limiter *limiter
 	hosts   *webhook.Allowlist
+	hooks   *webhook.Dispatcher
 
 	mu    sync.Mutex
 	state *state
@@ -65,7 +69,7 @@ func New(env api.Env, opts Options) (*API, error) {
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{
+	a := &API{
 		env:     env,
 		opts:    opts,
 		data:    data,
@@ -75,8 +79,16 @@ func New(env api.Env, opts Options) (*API, error) {
 		limiter: newLimiter(env.Now),
 		hosts:   hosts,
 		state:   data.newState(),
-	}, nil
+	}
+	a.hooks = webhook.New(webhook.Config{
+		Now: env.Now, Allow: hosts, Pick: opts.WebhookScript, Disabled: a.disableWebhook, Logger: env.Logger,
+	})
+	return a, nil
 }
+
+// Deliveries returns the dispatcher of the API's webhook deliveries. The
+// owner of the API closes it.
+func (a *API) Deliveries() *webhook.Dispatcher { return a.hooks }
 
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {
@@ -94,11 +106,12 @@ func (a *API) Register(r *mux.Router) {
 	a.registerWebhooks(r)
 }
 
-// Reset puts the state back to the fixtures and forgets the rate-limit
-// windows.
+// Reset puts the state back to the fixtures, forgets the rate-limit
+// windows and drops the pending webhook deliveries and their log.
 func (a *API) Reset() {
 	a.mu.Lock()
 	a.state = a.data.newState()
+	a.hooks.Reset()
 	a.mu.Unlock()
 	a.limiter.reset()
 }

@@ -464,6 +464,7 @@ func (a *API) create(c *call) (int, any, *apiError) {
 		return 0, nil, errorf(http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError))
 	}
 	a.state.add(t)
+	a.emit(EventPATCreated, a.data.tokenView(t), c.now)
 	return http.StatusCreated, accessToken{AccessToken: tok}, nil
 }
 
@@ -507,6 +508,7 @@ func (a *API) patch(c *call) (int, any, *apiError) {
 	}
 	if t.Revoked != revoked {
 		t.Revoked, t.UpdatedAt = revoked, c.now
+		a.emit(EventPATUpdated, a.data.tokenView(t), c.now)
 	}
 	return http.StatusOK, a.data.tokenView(t), nil
 }
@@ -516,6 +518,8 @@ func (a *API) delete(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
+	view := a.data.tokenView(t)
 	a.state.remove(t)
+	a.emit(EventPATDeleted, view, c.now)
 	return http.StatusNoContent, nil, nil
 }

@@ -288,6 +288,9 @@ func (a *API) patchWebhook(c *call) (int, any, *apiError) {
 	}
 	if !webhookEqual(before, h.webhookFields) {
 		h.UpdatedAt = c.now
+		if !h.Active {
+			a.hooks.Cancel(h.ID)
+		}
 	}
 	return http.StatusOK, h.view(), nil
 }
@@ -302,5 +305,47 @@ func (a *API) deleteWebhook(c *call) (int, any, *apiError) {
 		return 0, nil, err
 	}
 	delete(a.state.webhooks, h.ID)
+	a.hooks.Cancel(h.ID)
 	return http.StatusNoContent, nil, nil
+}
+
+// disableWebhook switches the webhook id off after its deliveries failed
+// webhook.MaxFailures times in a row.
+func (a *API) disableWebhook(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if h := a.state.webhooks[id]; h != nil && h.Active {
+		h.Active, h.UpdatedAt = false, a.env.Now().Truncate(timePrecision)
+	}
+}
+
+// event is the body of a webhook delivery.
+type event struct {
+	Event       string    `json:"event"`
+	Data        any       `json:"data"`
+	TriggeredAt time.Time `json:"triggeredAt"`
+}
+
+// emit queues a delivery of name, about the token t, to every active
+// webhook subscribed to it, in the order the webhooks were created; a.mu
+// is held. data is t as GET returns it, at now.
+func (a *API) emit(name string, data tokenJSON, now time.Time) {
+	var to []*hook
+	for _, h := range a.state.webhooks {
+		if h.subscribed(name) {
+			to = append(to, h)
+		}
+	}
+	if len(to) == 0 {
+		return
+	}
+	slices.SortFunc(to, func(x, y *hook) int { return cmpUint(x.seq, y.seq) })
+	body, err := json.Marshal(event{Event: name, Data: data, TriggeredAt: now})
+	if err != nil {
+		a.env.Logger.Error("encode Cryptlex webhook event", "event", name, "error", err)
+		return
+	}
+	for _, h := range to {
+		a.hooks.Send(webhook.Target{ID: h.ID, URL: h.URL, Token: h.Token}, name, body)
+	}
 }
