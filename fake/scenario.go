@@ -32,6 +32,8 @@ import (
 //	      status: 429
 //	      headers: {Retry-After: "2"}
 //	      # body: ...   delay: 250ms   fault: reset | close | malformed
+//	  - match: {api: cryptlex, webhook: personalAccessToken.created}
+//	    respond: {delivery: duplicate}      # drop | bad-signature | reorder; delay: 2s
 //
 // The fields are those of Rule, Match and Response, in lower case. JSON is
 // accepted too. A body may be a string or YAML/JSON data (sent as JSON); a
@@ -195,11 +197,11 @@ func parseRule(raw any) (Rule, error) {
 		return fail(fieldPath("", ferr), ferr)
 	}
 	if v, ok := m["match"]; ok && v != nil {
-		mm, err := fields(v, "api", "operation", "method", "path")
+		mm, err := fields(v, "api", "operation", "method", "path", "webhook")
 		if err != nil {
 			return fail(fieldPath("match", err), err)
 		}
-		for key, dst := range map[string]*string{"api": &r.Match.API, "operation": &r.Match.Operation, "method": &r.Match.Method, "path": &r.Match.Path} {
+		for key, dst := range map[string]*string{"api": &r.Match.API, "operation": &r.Match.Operation, "method": &r.Match.Method, "path": &r.Match.Path, "webhook": &r.Match.Webhook} {
 			if *dst, err = str(mm, key); err != nil {
 				return fail("match."+key, err)
 			}
@@ -220,7 +222,7 @@ func parseRule(raw any) (Rule, error) {
 	if !ok || rv == nil {
 		return fail("respond", errors.New("required"))
 	}
-	rm, err := fields(rv, "status", "headers", "body", "delay", "fault")
+	rm, err := fields(rv, "status", "headers", "body", "delay", "fault", "delivery")
 	if err != nil {
 		return fail(fieldPath("respond", err), err)
 	}
@@ -275,6 +277,11 @@ func parseRule(raw any) (Rule, error) {
 		return fail("respond.fault", err)
 	}
 	resp.Fault = Fault(f)
+	d, err := str(rm, "delivery")
+	if err != nil {
+		return fail("respond.delivery", err)
+	}
+	resp.Delivery = DeliveryFault(d)
 	return r, nil
 }
 

@@ -102,6 +102,10 @@ type Match struct {
 	// "{name...}" matches the rest of the path (zero or more segments).
 	// The query string is not part of the path.
 	Path string
+	// Webhook makes the rule match Cryptlex webhook deliveries of this
+	// event, such as "personalAccessToken.created" ("any" for every event),
+	// instead of requests. See Response.Delivery.
+	Webhook string
 }
 
 // Response is what a Rule answers.
@@ -126,6 +130,9 @@ type Response struct {
 	// FaultMalformed uses Status (default 200), Headers and Body like a
 	// normal answer, then cuts the body short.
 	Fault Fault
+	// Delivery changes a webhook delivery that the rule matches
+	// (Match.Webhook); with Delay, the delivery goes out that much later.
+	Delivery DeliveryFault
 }
 
 // rule is a Rule ready to match, with its counters.
@@ -180,6 +187,9 @@ func compileRule(r Rule, scenario string, index int) (*rule, error) {
 	}
 	if r.Times < 0 {
 		return nil, fail("times", "must not be negative, got %d", r.Times)
+	}
+	if r.Match.Webhook != "" || r.Respond.Delivery != "" {
+		return c, checkDeliveryRule(&r, fail)
 	}
 	resp := r.Respond
 	switch resp.Fault {
@@ -310,15 +320,20 @@ func (p *pattern) match(path string) bool {
 	return p.rest
 }
 
-// call is what the script engine knows of a request.
+// call is what the script engine knows of a request, or of a webhook
+// delivery (webhook set to its event).
 type call struct {
-	api    string
-	method string
-	path   string
-	ops    []string
+	api     string
+	method  string
+	path    string
+	ops     []string
+	webhook string
 }
 
 func (r *rule) matches(c *call) bool {
+	if !r.matchesWebhook(c) {
+		return false
+	}
 	if r.api != "" && r.api != c.api {
 		return false
 	}

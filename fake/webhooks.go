@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 )
 
@@ -77,6 +80,27 @@ func (d Delivery) MarshalJSON() ([]byte, error) {
 		plain
 		Duration string `json:"duration"`
 	}{plain(d), d.Duration.String()})
+}
+
+// UnmarshalJSON reads a delivery as MarshalJSON writes it.
+func (d *Delivery) UnmarshalJSON(b []byte) error {
+	type plain Delivery
+	var v struct {
+		plain
+		Duration string `json:"duration"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*d = Delivery(v.plain)
+	if v.Duration != "" {
+		dur, err := time.ParseDuration(v.Duration)
+		if err != nil {
+			return fmt.Errorf("delivery duration: %w", err)
+		}
+		d.Duration = dur
+	}
+	return nil
 }
 
 // Deliveries returns the webhook delivery log, oldest first: every attempt
@@ -161,7 +185,64 @@ const (
 	DeliveryReorder DeliveryFault = "reorder"
 )
 
-// pickDelivery is what the scripted rules do to a delivery of event.
+// pickDelivery is what the scripted rules do to a delivery of event: the
+// first rule that matches it and has calls left.
 func (s *Server) pickDelivery(event string) webhook.Script {
-	return webhook.Script{}
+	ru, ok := s.script.pick(&call{api: APICryptlex, webhook: event})
+	if !ok {
+		return webhook.Script{}
+	}
+	return webhook.Script{Rule: ru.Name, Fault: webhook.Fault(ru.Respond.Delivery), Delay: ru.Respond.Delay}
+}
+
+// matchesWebhook reports whether r and c agree on being about a webhook
+// delivery, and on its event: a rule with Match.Webhook matches only
+// deliveries, any other rule only requests.
+func (r *rule) matchesWebhook(c *call) bool {
+	if r.Match.Webhook == "" || c.webhook == "" {
+		return r.Match.Webhook == c.webhook
+	}
+	return r.Match.Webhook == APIAny || r.Match.Webhook == c.webhook
+}
+
+// checkDeliveryRule checks a rule about webhook deliveries: what it may
+// match and how it may answer.
+func checkDeliveryRule(r *Rule, fail func(field, format string, args ...any) error) error {
+	m, resp := r.Match, r.Respond
+	if m.Webhook == "" {
+		return fail("respond.delivery", "only a rule that matches webhook deliveries (match.webhook) may change them")
+	}
+	if m.API != "" && m.API != APIAny && m.API != APICryptlex {
+		return fail("match.webhook", "only the cryptlex API sends webhooks, not %s", m.API)
+	}
+	if m.Webhook != APIAny && !slices.Contains(cryptlex.Events(), m.Webhook) {
+		return fail("match.webhook", "unknown event %q (want %s or any)", m.Webhook, strings.Join(cryptlex.Events(), ", "))
+	}
+	type check struct {
+		field string
+		set   bool
+	}
+	for _, c := range []check{{"match.operation", m.Operation != ""}, {"match.method", m.Method != ""}, {"match.path", m.Path != ""}} {
+		if c.set {
+			return fail(c.field, "a rule that matches webhook deliveries matches no request: leave it out")
+		}
+	}
+	for _, c := range []check{{"respond.status", resp.Status != 0}, {"respond.headers", len(resp.Headers) > 0},
+		{"respond.body", resp.Body != nil}, {"respond.fault", resp.Fault != ""}} {
+		if c.set {
+			return fail(c.field, "a webhook delivery is changed with delivery and delay only")
+		}
+	}
+	switch resp.Delivery {
+	case "", DeliveryDuplicate, DeliveryDrop, DeliveryBadSignature, DeliveryReorder:
+	default:
+		return fail("respond.delivery", "unknown delivery fault %q (want duplicate, drop, bad-signature or reorder)", resp.Delivery)
+	}
+	if resp.Delivery == "" && resp.Delay == 0 {
+		return fail("respond", "needs a delivery fault or a delay")
+	}
+	if resp.Delay < 0 || resp.Delay > MaxDelay {
+		return fail("respond.delay", "must be between 0 and %s, got %s", MaxDelay, resp.Delay)
+	}
+	return nil
 }

@@ -652,3 +652,222 @@ func TestWebhookConcurrentCreates(t *testing.T) {
 		t.Errorf("%d deliveries logged, want %d", n, 3*workers*each)
 	}
 }
+
+// faultScenario is a scenario whose one rule applies fault to the first
+// personalAccessToken.created delivery.
+func faultScenario(respond string) []byte {
+	return []byte("name: delivery-faults\nrules:\n  - name: fault\n    match: {api: cryptlex, webhook: personalAccessToken.created}\n    times: 1\n    respond: " + respond + "\n")
+}
+
+// names returns the token names of the events rc got, in order.
+func names(t *testing.T, rc *receiver) []string {
+	t.Helper()
+	var out []string
+	for _, r := range rc.requests() {
+		out = append(out, r.event(t)["data"].(map[string]any)["name"].(string))
+	}
+	return out
+}
+
+func TestWebhookScriptedFaults(t *testing.T) {
+	t.Parallel()
+	t.Run("duplicate", func(t *testing.T) {
+		t.Parallel()
+		rc := newReceiver(t)
+		srv := startHooked(t)
+		addWebhook(t, srv, rc.URL)
+		if err := srv.LoadScenarioData(faultScenario("{delivery: duplicate}")); err != nil {
+			t.Fatal(err)
+		}
+		createPAT(t, srv, "a")
+		createPAT(t, srv, "b")
+		waitDeliveries(t, srv)
+		got := rc.requests()
+		if diff := cmp.Diff([]string{"a", "a", "b"}, names(t, rc)); diff != "" {
+			t.Fatalf("tokens delivered (-want +got):\n%s", diff)
+		}
+		if !bytes.Equal(got[0].body, got[1].body) || got[0].header.Get("Webhook-Signature") != got[1].header.Get("Webhook-Signature") {
+			t.Errorf("the duplicate differs from the original")
+		}
+		ds := srv.Deliveries()
+		if len(ds) != 3 || ds[0].Rule != "fault" || ds[0].Fault != fake.DeliveryDuplicate || ds[1].Fault != fake.DeliveryDuplicate || ds[0].ID != ds[1].ID || ds[2].Rule != "" {
+			t.Errorf("deliveries = %+v", ds)
+		}
+	})
+	t.Run("drop", func(t *testing.T) {
+		t.Parallel()
+		rc := newReceiver(t)
+		srv := startHooked(t)
+		addWebhook(t, srv, rc.URL)
+		if err := srv.LoadScenarioData(faultScenario("{delivery: drop}")); err != nil {
+			t.Fatal(err)
+		}
+		createPAT(t, srv, "a")
+		createPAT(t, srv, "b")
+		waitDeliveries(t, srv)
+		srv.Clock().Advance(fake.WebhookRetryInterval) // a dropped delivery is not retried
+		waitDeliveries(t, srv)
+		if diff := cmp.Diff([]string{"b"}, names(t, rc)); diff != "" {
+			t.Fatalf("tokens delivered (-want +got):\n%s", diff)
+		}
+		ds := srv.Deliveries()
+		if len(ds) != 2 || ds[0].Attempt != 0 || ds[0].Error != "not sent: dropped by a scripted rule" || ds[0].Fault != fake.DeliveryDrop || !ds[1].OK() {
+			t.Errorf("deliveries = %+v", ds)
+		}
+	})
+	t.Run("bad-signature", func(t *testing.T) {
+		t.Parallel()
+		rc := newReceiver(t)
+		srv := startHooked(t)
+		addWebhook(t, srv, rc.URL)
+		if err := srv.LoadScenarioData(faultScenario("{delivery: bad-signature}")); err != nil {
+			t.Fatal(err)
+		}
+		createPAT(t, srv, "a")
+		createPAT(t, srv, "b")
+		waitDeliveries(t, srv)
+		got := rc.requests()
+		if len(got) != 2 {
+			t.Fatalf("receiver got %d requests", len(got))
+		}
+		if sig := got[0].header.Get("Webhook-Signature"); sig == "" || verify(got[0].body, sig, "s3cret") {
+			t.Errorf("first signature %q verifies, want a wrong one", sig)
+		}
+		if !verify(got[1].body, got[1].header.Get("Webhook-Signature"), "s3cret") {
+			t.Errorf("second signature does not verify")
+		}
+	})
+	t.Run("reorder", func(t *testing.T) {
+		t.Parallel()
+		rc := newReceiver(t)
+		srv := startHooked(t)
+		addWebhook(t, srv, rc.URL)
+		if err := srv.LoadScenarioData(faultScenario("{delivery: reorder}")); err != nil {
+			t.Fatal(err)
+		}
+		createPAT(t, srv, "a")
+		createPAT(t, srv, "b")
+		createPAT(t, srv, "c")
+		waitDeliveries(t, srv)
+		if diff := cmp.Diff([]string{"b", "a", "c"}, names(t, rc)); diff != "" {
+			t.Errorf("tokens delivered (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("reorder without a next event", func(t *testing.T) {
+		t.Parallel()
+		rc := newReceiver(t)
+		srv := startHooked(t)
+		addWebhook(t, srv, rc.URL)
+		if err := srv.LoadScenarioData(faultScenario("{delivery: reorder}")); err != nil {
+			t.Fatal(err)
+		}
+		createPAT(t, srv, "a")
+		waitDeliveries(t, srv) // sends what was held back
+		if diff := cmp.Diff([]string{"a"}, names(t, rc)); diff != "" {
+			t.Errorf("tokens delivered (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("delay", func(t *testing.T) {
+		t.Parallel()
+		rc := newReceiver(t)
+		srv := startHooked(t)
+		addWebhook(t, srv, rc.URL)
+		if err := srv.LoadScenarioData(faultScenario("{delay: 200ms}")); err != nil {
+			t.Fatal(err)
+		}
+		before := time.Now() // the event happens after this
+		createPAT(t, srv, "a")
+		waitDeliveries(t, srv)
+		got := rc.requests()
+		if len(got) != 1 {
+			t.Fatalf("receiver got %d requests", len(got))
+		}
+		if late := got[0].at.Sub(before); late < 200*time.Millisecond {
+			t.Errorf("delivery came %s after the API call started, want at least the 200ms delay", late)
+		}
+	})
+}
+
+func TestWebhookRuleErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ rule, want string }{
+		{"{match: {webhook: personalAccessToken.created}, respond: {delivery: twice}}",
+			`rules[0]: respond.delivery: unknown delivery fault "twice" (want duplicate, drop, bad-signature or reorder)`},
+		{"{match: {api: cryptlex}, respond: {delivery: drop}}",
+			"rules[0]: respond.delivery: only a rule that matches webhook deliveries (match.webhook) may change them"},
+		{"{match: {api: unleash, webhook: personalAccessToken.created}, respond: {delivery: drop}}",
+			"rules[0]: match.webhook: only the cryptlex API sends webhooks, not unleash"},
+		{"{match: {webhook: license.created}, respond: {delivery: drop}}",
+			`rules[0]: match.webhook: unknown event "license.created" (want personalAccessToken.created, personalAccessToken.updated, personalAccessToken.deleted or any)`},
+		{"{match: {webhook: any, method: POST}, respond: {delivery: drop}}",
+			"rules[0]: match.method: a rule that matches webhook deliveries matches no request: leave it out"},
+		{"{match: {webhook: any}, respond: {status: 500}}",
+			"rules[0]: respond.status: a webhook delivery is changed with delivery and delay only"},
+		{"{match: {webhook: any}, respond: {delivery: drop, fault: reset}}",
+			"rules[0]: respond.fault: a webhook delivery is changed with delivery and delay only"},
+		{"{match: {webhook: any}, respond: {headers: {X: y}}}",
+			"rules[0]: respond.headers: a webhook delivery is changed with delivery and delay only"},
+		{"{match: {webhook: any}, respond: {delay: 10m}}",
+			"rules[0]: respond.delay: must be between 0 and 5m0s, got 10m0s"},
+		{"{match: {webhook: 7}, respond: {delivery: drop}}",
+			"rules[0]: match.webhook: must be a string, got the number 7"},
+		{"{match: {webhook: any}, respond: {delivery: [drop]}}",
+			"rules[0]: respond.delivery: must be a string, got a list"},
+		{"{match: {webhook: any}, respond: {}}",
+			"rules[0]: respond: needs a delivery fault or a delay"},
+	}
+	for _, tt := range tests {
+		_, err := fake.ParseScenario("x.yaml", []byte("name: x\nrules:\n  - "+tt.rule+"\n"))
+		if want := "scenario x.yaml: " + tt.want; err == nil || err.Error() != want {
+			t.Errorf("%s:\n got %v\nwant %s", tt.rule, err, want)
+		}
+	}
+	// Script checks the same way.
+	err := startHooked(t).Script(fake.Rule{Match: fake.Match{Webhook: "any"}, Respond: fake.Response{Delivery: "late"}})
+	if err == nil || !strings.Contains(err.Error(), `respond.delivery: unknown delivery fault "late"`) {
+		t.Errorf("Script error = %v", err)
+	}
+}
+
+// TestWebhookRulesAndRequestsApart: a delivery rule never answers a
+// request, and a request rule never changes a delivery.
+func TestWebhookRulesAndRequestsApart(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver(t)
+	srv := startHooked(t)
+	addWebhook(t, srv, rc.URL)
+	err := srv.Script(
+		fake.Rule{Name: "drop-all", Match: fake.Match{Webhook: "any"}, Respond: fake.Response{Delivery: fake.DeliveryDrop}, Times: 1},
+		fake.Rule{Name: "deny-webhook-list", Match: fake.Match{API: "cryptlex", Method: "GET", Path: "/v3/webhooks"}, Respond: fake.Response{Status: 503}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	createPAT(t, srv, "a") // answered for real: the delivery rule does not match requests
+	createPAT(t, srv, "b")
+	waitDeliveries(t, srv)
+	if diff := cmp.Diff([]string{"b"}, names(t, rc)); diff != "" {
+		t.Errorf("tokens delivered (-want +got):\n%s", diff)
+	}
+	cryptlexCall(t, srv, "GET", "/v3/webhooks", "", http.StatusServiceUnavailable) // /v3/webhooks is the cryptlex API
+}
+
+func TestDeliveryJSON(t *testing.T) {
+	t.Parallel()
+	in := fake.Delivery{ID: 3, Webhook: "w", URL: "http://127.0.0.1/x", Event: "e", Attempt: 2, Time: hookNow,
+		Status: 500, Error: "boom", Rule: "r", Fault: fake.DeliveryDuplicate, Duration: 1500 * time.Microsecond}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out fake.Delivery
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(in, out); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s\n%s", diff, b)
+	}
+	if !strings.Contains(string(b), `"duration":"1.5ms"`) {
+		t.Errorf("JSON %s lacks the duration as a Go duration", b)
+	}
+}
