@@ -130,6 +130,16 @@ func (s *Server) WaitDeliveries(ctx context.Context) error {
 	return s.webhooks.Wait(ctx)
 }
 
+// WithWebhookHosts lets Cryptlex webhooks be delivered to hosts besides
+// loopback (localhost, 127.0.0.0/8 and ::1, always allowed): host names
+// (matched exactly), IP addresses, and CIDR prefixes such as
+// "172.17.0.0/16". A webhook whose URL names another host is refused when
+// it is created, with a 400 that says how to allow it. NewServer fails for
+// an entry that is none of these. The option may be given several times.
+func WithWebhookHosts(hosts ...string) Option {
+	return func(c *config) { c.webhookHosts = append(c.webhookHosts, hosts...) }
+}
+
 // maxFlushWait bounds how long POST /_fake/webhooks/flush waits.
 const maxFlushWait = time.Minute
 

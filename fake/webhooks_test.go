@@ -871,3 +871,14 @@ func TestDeliveryJSON(t *testing.T) {
 		t.Errorf("JSON %s lacks the duration as a Go duration", b)
 	}
 }
+
+func TestWithWebhookHosts(t *testing.T) {
+	t.Parallel()
+	const body = `{"name":"r","url":"http://receiver.test:8080/hook","token":"k","events":["personalAccessToken.created"]}`
+	cryptlexCall(t, startHooked(t), "POST", "/v3/webhooks", body, http.StatusBadRequest)
+	cryptlexCall(t, startHooked(t, fake.WithWebhookHosts("receiver.test")), "POST", "/v3/webhooks", body, http.StatusCreated)
+	_, err := fake.NewServer(fake.WithWebhookHosts("http://receiver.test"))
+	if err == nil || !strings.Contains(err.Error(), `webhook host "http://receiver.test"`) {
+		t.Errorf("NewServer error = %v, want one naming the bad host", err)
+	}
+}

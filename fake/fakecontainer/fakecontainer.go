@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -115,8 +116,26 @@ func (c *Container) lastWords(ctx context.Context) string {
 }
 
 // URL returns the base URL of the server as seen from the host, such as
-// "http://127.0.0.1:32771".
+// "http://127.0.0.1:32771". A container on the host's network (network mode
+// "host") is reached at the port of its FAKESERVER_ADDR, if it sets one.
 func (c *Container) URL(ctx context.Context) (string, error) {
+	inspect, err := c.Inspect(ctx)
+	if err != nil {
+		return "", fmt.Errorf("fakeserver url: %w", err)
+	}
+	if inspect.HostConfig != nil && inspect.HostConfig.NetworkMode == "host" && inspect.Config != nil {
+		for _, kv := range inspect.Config.Env {
+			if addr, ok := strings.CutPrefix(kv, "FAKESERVER_ADDR="); ok {
+				if _, port, err := net.SplitHostPort(addr); err == nil {
+					host, err := c.Host(ctx)
+					if err != nil {
+						return "", fmt.Errorf("fakeserver url: %w", err)
+					}
+					return "http://" + net.JoinHostPort(host, port), nil
+				}
+			}
+		}
+	}
 	endpoint, err := c.PortEndpoint(ctx, Port, "http")
 	if err != nil {
 		return "", fmt.Errorf("fakeserver url: %w", err)

@@ -27,6 +27,7 @@ const (
 	EnvNoRateLimit         = "FAKESERVER_NO_RATE_LIMIT"
 	EnvUnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
 	EnvJournalLimit        = "FAKESERVER_JOURNAL_LIMIT"
+	EnvWebhookHosts        = "FAKESERVER_WEBHOOK_HOSTS"
 )
 
 // DefaultAddr is the address served when neither -addr nor FAKESERVER_ADDR
@@ -45,7 +46,28 @@ type config struct {
 	noRateLimit         bool
 	unleashPATsDisabled bool
 	journalLimit        int
+	webhookHosts        []string
 	version             bool
+}
+
+// hostList is the -webhook-hosts flag: a comma-separated list.
+type hostList struct{ hosts *[]string }
+
+func (h hostList) String() string {
+	if h.hosts == nil {
+		return ""
+	}
+	return strings.Join(*h.hosts, ",")
+}
+
+func (h hostList) Set(v string) error {
+	*h.hosts = nil
+	for host := range strings.SplitSeq(v, ",") {
+		if host = strings.TrimSpace(host); host != "" {
+			*h.hosts = append(*h.hosts, host)
+		}
+	}
+	return nil
 }
 
 // scenarioList is the repeatable -scenario flag.
@@ -108,6 +130,8 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"answer as an Unleash server with personal access tokens turned off\n("+EnvUnleashPATsDisabled+"=true)")
 	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
 		"keep the newest `N` requests in the journal (/_fake/requests) ("+EnvJournalLimit+")")
+	fs.Var(hostList{&cfg.webhookHosts}, "webhook-hosts",
+		"also deliver Cryptlex webhooks to these `HOSTS` (comma-separated host names,\nIP addresses or CIDR prefixes); loopback is always allowed ("+EnvWebhookHosts+")")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -191,6 +215,9 @@ func applyEnv(cfg *config, getenv func(name, env string) string) error {
 			return fmt.Errorf("invalid %s %q: want an integer", EnvJournalLimit, v)
 		}
 		cfg.journalLimit = n
+	}
+	if v := getenv("webhook-hosts", EnvWebhookHosts); v != "" {
+		_ = hostList{&cfg.webhookHosts}.Set(v)
 	}
 	if v := getenv("admin-token", EnvAdminToken); v != "" {
 		cfg.adminToken = v
