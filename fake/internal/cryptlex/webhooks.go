@@ -326,9 +326,9 @@ type event struct {
 	TriggeredAt time.Time `json:"triggeredAt"`
 }
 
-// emit queues a delivery of name, about the token t, to every active
-// webhook subscribed to it, in the order the webhooks were created; a.mu
-// is held. data is t as GET returns it, at now.
+// emit queues a delivery of name to every active webhook subscribed to it,
+// in the order the webhooks were created; a.mu is held. data is the token
+// as GET returns it, at now.
 func (a *API) emit(name string, data tokenJSON, now time.Time) {
 	var to []*hook
 	for _, h := range a.state.webhooks {
@@ -340,12 +340,11 @@ func (a *API) emit(name string, data tokenJSON, now time.Time) {
 		return
 	}
 	slices.SortFunc(to, func(x, y *hook) int { return cmpUint(x.seq, y.seq) })
-	body, err := json.Marshal(event{Event: name, Data: data, TriggeredAt: now})
-	if err != nil {
-		a.env.Logger.Error("encode Cryptlex webhook event", "event", name, "error", err)
-		return
+	// data shares only values that never change once stored (the fixtures'
+	// users, a token's scopes and times), so it may be encoded later.
+	targets := make([]webhook.Target, len(to))
+	for i, h := range to {
+		targets[i] = webhook.Target{ID: h.ID, URL: h.URL, Token: h.Token}
 	}
-	for _, h := range to {
-		a.hooks.Send(webhook.Target{ID: h.ID, URL: h.URL, Token: h.Token}, name, body)
-	}
+	a.hooks.Send(targets, name, webhook.NewPayload(event{Event: name, Data: data, TriggeredAt: now}))
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,6 +46,31 @@ func Sign(body []byte, token string) string {
 	m := hmac.New(sha256.New, []byte(token))
 	m.Write(body)
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// Payload is the body of a delivery: a value encoded as JSON once, the
+// first time a delivery needs it, so that the caller of Send does not pay
+// for the encoding. The value must not change after NewPayload.
+type Payload struct {
+	v    any
+	once sync.Once
+	body []byte
+	err  error
+}
+
+// NewPayload returns the payload of v.
+func NewPayload(v any) *Payload { return &Payload{v: v} }
+
+// Bytes returns the JSON encoding of the payload's value.
+func (p *Payload) Bytes() ([]byte, error) {
+	p.once.Do(func() {
+		p.body, p.err = json.Marshal(p.v)
+		if p.err != nil {
+			p.err = fmt.Errorf("encode the event: %w", p.err)
+		}
+		p.v = nil
+	})
+	return p.body, p.err
 }
 
 // Target is where a delivery goes.
@@ -140,7 +166,7 @@ type item struct {
 	seq      uint64
 	target   Target
 	event    string
-	body     []byte
+	payload  *Payload
 	attempts int       // tries made
 	due      time.Time // when the next try is due
 	script   Script
@@ -163,15 +189,16 @@ type Dispatcher struct {
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 
-	mu      sync.Mutex
-	queues  map[string]*queue
-	log     []Attempt
-	nextSeq uint64
-	running int           // workers at work
-	idle    chan struct{} // closed when running drops to 0
-	timer   *time.Timer   // wakes the Dispatcher when the next retry is due
-	gen     uint64        // counts Resets: attempts of an older generation are not logged
-	closed  bool
+	mu       sync.Mutex
+	queues   map[string]*queue
+	log      []Attempt
+	nextSeq  uint64
+	running  int           // workers at work
+	starting []worker      // workers to start (see launch)
+	idle     chan struct{} // closed when running drops to 0
+	timer    *time.Timer   // wakes the Dispatcher when the next retry is due
+	gen      uint64        // counts Resets: attempts of an older generation are not logged
+	closed   bool
 }
 
 // New returns a Dispatcher; Close stops it.
@@ -212,21 +239,29 @@ func New(cfg Config) *Dispatcher {
 	return d
 }
 
-// Send queues a delivery of body, the JSON of event, to t. It returns at
-// once; the delivery goes out in the background after those queued before
-// it for t.ID.
-func (d *Dispatcher) Send(t Target, event string, body []byte) {
+// Send queues a delivery of p, the body of event, to each of targets, in
+// that order. It returns at once; each delivery goes out in the background
+// after those queued before it for the same target ID.
+func (d *Dispatcher) Send(targets []Target, event string, p *Payload) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return
 	}
+	now := d.cfg.Now()
+	for _, t := range targets {
+		d.enqueue(t, event, p, now)
+	}
+	d.launch()
+}
+
+// enqueue queues a delivery of p to t; d.mu is held.
+func (d *Dispatcher) enqueue(t Target, event string, p *Payload, now time.Time) {
 	var sc Script
 	if d.cfg.Pick != nil {
 		sc = d.cfg.Pick(event)
 	}
-	now := d.cfg.Now()
-	it := &item{seq: d.nextSeq, target: t, event: event, body: body, due: now, script: sc}
+	it := &item{seq: d.nextSeq, target: t, event: event, payload: p, due: now, script: sc}
 	d.nextSeq++
 	if sc.Fault == FaultDrop {
 		d.record(it, Attempt{Time: now, Error: "not sent: dropped by a scripted rule"})
@@ -303,6 +338,7 @@ func (d *Dispatcher) kick() {
 	for id, q := range d.queues {
 		d.start(id, q, now)
 	}
+	d.launch()
 	d.arm(now)
 }
 
@@ -314,7 +350,31 @@ func (d *Dispatcher) start(id string, q *queue, now time.Time) {
 	}
 	q.running = true
 	d.running++
-	go d.work(id, q)
+	d.starting = append(d.starting, worker{id, q})
+}
+
+// worker is a queue to start a worker on.
+type worker struct {
+	id string
+	q  *queue
+}
+
+// launch starts the workers that start asked for; d.mu is held. Several
+// are started by one goroutine, so that Send costs its caller one goroutine
+// start at most.
+func (d *Dispatcher) launch() {
+	switch ws := d.starting; len(ws) {
+	case 0:
+	case 1:
+		go d.work(ws[0].id, ws[0].q)
+	default:
+		go func() {
+			for _, w := range ws {
+				go d.work(w.id, w.q)
+			}
+		}()
+	}
+	d.starting = nil
 }
 
 // arm sets the timer to the next retry, so that retries go out when the
@@ -429,11 +489,16 @@ func (d *Dispatcher) attempt(it *item, sc Script) Attempt {
 		a.Error = err.Error()
 		return a
 	}
-	sig := Sign(it.body, it.target.Token)
-	if sc.Fault == FaultBadSignature {
-		sig = Sign(it.body, "\x00"+it.target.Token)
+	body, err := it.payload.Bytes()
+	if err != nil {
+		a.Error = err.Error()
+		return a
 	}
-	req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, it.target.URL, bytes.NewReader(it.body))
+	sig := Sign(body, it.target.Token)
+	if sc.Fault == FaultBadSignature {
+		sig = Sign(body, "\x00"+it.target.Token)
+	}
+	req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, it.target.URL, bytes.NewReader(body))
 	if err != nil {
 		a.Error = err.Error()
 		return a
@@ -480,15 +545,15 @@ func (d *Dispatcher) Attempts() []Attempt {
 // clock are not waited for.
 func (d *Dispatcher) Wait(ctx context.Context) error {
 	d.mu.Lock()
-	now := d.cfg.Now()
-	for id, q := range d.queues {
-		if q.held != nil {
-			q.items = append(q.items, q.held)
-			q.held = nil
-			d.start(id, q, now)
+	if !d.closed {
+		for _, q := range d.queues {
+			if q.held != nil {
+				q.items = append(q.items, q.held)
+				q.held = nil
+			}
 		}
+		d.kick() // starts the released ones too
 	}
-	d.kick()
 	for d.running > 0 {
 		idle := d.idle
 		d.mu.Unlock()

@@ -65,7 +65,7 @@ func TestTimeoutIsRetried(t *testing.T) {
 	c := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	d := webhook.New(webhook.Config{Now: c.Now, Timeout: 100 * time.Millisecond})
 	defer d.Close()
-	d.Send(webhook.Target{ID: "w", URL: rc.URL, Token: "k"}, "e", []byte(`{}`))
+	d.Send([]webhook.Target{{ID: "w", URL: rc.URL, Token: "k"}}, "e", webhook.NewPayload(struct{}{}))
 	wait(t, d)
 	c.advance(webhook.RetryInterval)
 	d.ClockMoved()
@@ -86,7 +86,7 @@ func TestQueueLimit(t *testing.T) {
 	d := webhook.New(webhook.Config{Now: c.Now, QueueLimit: 2})
 	defer d.Close()
 	for range 3 {
-		d.Send(webhook.Target{ID: "w", URL: rc.URL, Token: "k"}, "e", []byte(`{}`))
+		d.Send([]webhook.Target{{ID: "w", URL: rc.URL, Token: "k"}}, "e", webhook.NewPayload(struct{}{}))
 	}
 	wait(t, d)
 	var notSent []string
@@ -108,7 +108,7 @@ func TestLogLimit(t *testing.T) {
 	d := webhook.New(webhook.Config{Now: c.Now, LogLimit: 3})
 	defer d.Close()
 	for range 5 {
-		d.Send(webhook.Target{ID: "w", URL: rc.URL, Token: "k"}, "e", []byte(`{}`))
+		d.Send([]webhook.Target{{ID: "w", URL: rc.URL, Token: "k"}}, "e", webhook.NewPayload(struct{}{}))
 	}
 	wait(t, d)
 	got := d.Attempts()
