@@ -882,3 +882,27 @@ func TestWithWebhookHosts(t *testing.T) {
 		t.Errorf("NewServer error = %v, want one naming the bad host", err)
 	}
 }
+
+// TestWebhookResetEndsScriptedDelay: Reset drops a delivery that a rule
+// holds back, at once: WaitDeliveries does not wait out the delay, and the
+// receiver gets nothing.
+func TestWebhookResetEndsScriptedDelay(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver(t)
+	srv := startHooked(t)
+	addWebhook(t, srv, rc.URL)
+	if err := srv.Script(fake.Rule{Match: fake.Match{Webhook: "any"}, Respond: fake.Response{Delay: fake.MaxDelay}}); err != nil {
+		t.Fatal(err)
+	}
+	createPAT(t, srv, "held")
+	srv.Reset()
+	if err := srv.WaitDeliveries(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rc.requests()); n != 0 {
+		t.Errorf("receiver got %d requests, want none", n)
+	}
+	if ds := srv.Deliveries(); len(ds) != 0 {
+		t.Errorf("deliveries after Reset = %+v", ds)
+	}
+}

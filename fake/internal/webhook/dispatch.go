@@ -175,9 +175,18 @@ type item struct {
 // queue is the pending deliveries of one webhook.
 type queue struct {
 	items    []*item
-	held     *item // reordered: goes after the next item
-	running  bool  // a worker serves the queue
-	failures int   // failed attempts in a row
+	held     *item         // reordered: goes after the next item
+	running  bool          // a worker serves the queue
+	failures int           // failed attempts in a row
+	dropped  chan struct{} // closed when the queue is dropped: ends a scripted delay
+}
+
+func newQueue() *queue { return &queue{dropped: make(chan struct{})} }
+
+// drop removes the queue of id from d; d.mu is held.
+func (d *Dispatcher) drop(id string, q *queue) {
+	delete(d.queues, id)
+	close(q.dropped)
 }
 
 // Dispatcher delivers events to webhooks: per webhook one at a time, in
@@ -269,7 +278,7 @@ func (d *Dispatcher) enqueue(t Target, event string, p *Payload, now time.Time) 
 	}
 	q := d.queues[t.ID]
 	if q == nil {
-		q = &queue{}
+		q = newQueue()
 		d.queues[t.ID] = q
 	}
 	pending := len(q.items)
@@ -303,7 +312,7 @@ func (d *Dispatcher) Cancel(id string) {
 		return
 	}
 	d.dropPending(q, q.running, "not sent: the webhook was deleted or switched off")
-	delete(d.queues, id)
+	d.drop(id, q)
 }
 
 // dropPending logs the deliveries of q that will not be sent and empties
@@ -426,8 +435,15 @@ func (d *Dispatcher) work(id string, q *queue) {
 				case <-t.C:
 				case <-d.ctx.Done():
 					t.Stop()
+				case <-q.dropped:
+					t.Stop()
 				}
 			}
+		}
+		select {
+		case <-q.dropped:
+			continue // reset, cancelled or switched off meanwhile: send nothing
+		default:
 		}
 		results := []Attempt{d.attempt(it, sc)}
 		if sc.Fault == FaultDuplicate {
@@ -465,7 +481,7 @@ func (d *Dispatcher) work(id string, q *queue) {
 					q.items = q.items[1:] // no more tries for it
 				}
 				d.dropPending(q, false, fmt.Sprintf("not sent: the webhook was switched off after %d failed attempts in a row", MaxFailures))
-				delete(d.queues, id)
+				d.drop(id, q)
 				disabled = true
 			}
 		}
@@ -573,7 +589,9 @@ func (d *Dispatcher) Wait(ctx context.Context) error {
 func (d *Dispatcher) Reset() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.queues = map[string]*queue{}
+	for id, q := range d.queues {
+		d.drop(id, q)
+	}
 	d.log = nil
 	d.nextSeq = 0
 	d.gen++
