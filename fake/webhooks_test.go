@@ -906,3 +906,25 @@ func TestWebhookResetEndsScriptedDelay(t *testing.T) {
 		t.Errorf("deliveries after Reset = %+v", ds)
 	}
 }
+
+// TestWebhookDeleteEndsScriptedDelay: deleting a webhook drops a delivery
+// that a rule holds back, and the log says it was not sent.
+func TestWebhookDeleteEndsScriptedDelay(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver(t)
+	srv := startHooked(t)
+	hookID := addWebhook(t, srv, rc.URL)
+	if err := srv.Script(fake.Rule{Name: "slow", Match: fake.Match{Webhook: "any"}, Respond: fake.Response{Delay: fake.MaxDelay}}); err != nil {
+		t.Fatal(err)
+	}
+	createPAT(t, srv, "held")
+	cryptlexCall(t, srv, "DELETE", "/v3/webhooks/"+hookID, "", http.StatusNoContent)
+	waitDeliveries(t, srv)
+	if n := len(rc.requests()); n != 0 {
+		t.Errorf("receiver got %d requests, want none", n)
+	}
+	ds := srv.Deliveries()
+	if len(ds) != 1 || ds[0].Attempt != 0 || ds[0].Error != "not sent: the webhook was deleted or switched off" || ds[0].Rule != "slow" {
+		t.Errorf("deliveries = %+v, want the held one as not sent", ds)
+	}
+}

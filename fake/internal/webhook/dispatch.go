@@ -177,6 +177,7 @@ type queue struct {
 	items    []*item
 	held     *item         // reordered: goes after the next item
 	running  bool          // a worker serves the queue
+	inFlight *item         // the delivery its worker is sending (or delaying)
 	failures int           // failed attempts in a row
 	dropped  chan struct{} // closed when the queue is dropped: ends a scripted delay
 }
@@ -311,18 +312,17 @@ func (d *Dispatcher) Cancel(id string) {
 	if q == nil {
 		return
 	}
-	d.dropPending(q, q.running, "not sent: the webhook was deleted or switched off")
+	d.dropPending(q, "not sent: the webhook was deleted or switched off")
 	d.drop(id, q)
 }
 
 // dropPending logs the deliveries of q that will not be sent and empties
-// q, except for the head when busy says it is under way (it is logged when
-// it ends); d.mu is held.
-func (d *Dispatcher) dropPending(q *queue, busy bool, why string) {
+// q; the one in flight is logged by its worker. d.mu is held.
+func (d *Dispatcher) dropPending(q *queue, why string) {
 	now := d.cfg.Now()
-	for i, it := range append(q.items, q.held) {
-		if it == nil || (i == 0 && busy) {
-			continue // the head is under way and is logged when it ends
+	for _, it := range append(q.items, q.held) {
+		if it == nil || it == q.inFlight {
+			continue
 		}
 		d.record(it, Attempt{Time: now, Error: why})
 	}
@@ -424,6 +424,7 @@ func (d *Dispatcher) work(id string, q *queue) {
 		it.attempts++
 		first := it.attempts == 1
 		gen := d.gen
+		q.inFlight = it
 		d.mu.Unlock()
 
 		var sc Script
@@ -442,7 +443,15 @@ func (d *Dispatcher) work(id string, q *queue) {
 		}
 		select {
 		case <-q.dropped:
-			continue // reset, cancelled or switched off meanwhile: send nothing
+			// Reset (forgotten) or cancelled (logged) during the delay:
+			// send nothing.
+			d.mu.Lock()
+			q.inFlight = nil
+			if gen == d.gen {
+				d.record(it, Attempt{Time: d.cfg.Now(), Error: "not sent: the webhook was deleted or switched off"})
+			}
+			d.mu.Unlock()
+			continue
 		default:
 		}
 		results := []Attempt{d.attempt(it, sc)}
@@ -451,6 +460,7 @@ func (d *Dispatcher) work(id string, q *queue) {
 		}
 
 		d.mu.Lock()
+		q.inFlight = nil
 		if d.queues[id] != q {
 			// Cancelled (logged) or reset (forgotten) meanwhile: change
 			// nothing else.
@@ -480,7 +490,7 @@ func (d *Dispatcher) work(id string, q *queue) {
 				if len(q.items) > 0 && q.items[0] == it {
 					q.items = q.items[1:] // no more tries for it
 				}
-				d.dropPending(q, false, fmt.Sprintf("not sent: the webhook was switched off after %d failed attempts in a row", MaxFailures))
+				d.dropPending(q, fmt.Sprintf("not sent: the webhook was switched off after %d failed attempts in a row", MaxFailures))
 				d.drop(id, q)
 				disabled = true
 			}
