@@ -110,7 +110,11 @@ func newServer(cfg config) (*Server, error) {
 	if fsys == nil {
 		fsys = fixtures.FS()
 	}
-	if err := s.buildAPIs(fsys); err != nil {
+	hosts, err := webhook.NewAllowlist(cfg.webhookHosts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.buildAPIs(fsys, hosts); err != nil {
 		if cfg.fixturesName != "" {
 			return nil, fmt.Errorf("load fixtures %s: %w", cfg.fixturesName, err)
 		}
@@ -126,17 +130,13 @@ func newServer(cfg config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) buildAPIs(fsys fs.FS) error {
+func (s *Server) buildAPIs(fsys fs.FS, hosts *webhook.Allowlist) error {
 	env := api.Env{Now: s.clock.Now, Random: s.random, Fixtures: fsys, Logger: s.cfg.logger}
 	ls, err := logscale.New(env)
 	if err != nil {
 		return err
 	}
 	ul, err := unleash.New(env, unleash.Options{PATsDisabled: s.cfg.patsDisabled})
-	if err != nil {
-		return err
-	}
-	hosts, err := webhook.NewAllowlist(s.cfg.webhookHosts...)
 	if err != nil {
 		return err
 	}
