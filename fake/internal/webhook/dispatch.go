@@ -551,8 +551,10 @@ func (d *Dispatcher) record(it *item, a Attempt) {
 	if a.Rule == "" && it.script.Rule != "" && a.Attempt <= 1 {
 		a.Rule, a.Fault = it.script.Rule, it.script.Fault
 	}
-	if len(d.log) >= d.cfg.LogLimit {
-		d.log = slices.Delete(d.log, 0, len(d.log)-d.cfg.LogLimit+1)
+	// The log grows to twice its limit before the oldest half goes, so
+	// that trimming it costs O(1) per entry.
+	if len(d.log) >= 2*d.cfg.LogLimit {
+		d.log = append(d.log[:0], d.log[len(d.log)-d.cfg.LogLimit+1:]...)
 	}
 	d.log = append(d.log, a)
 }
@@ -562,7 +564,7 @@ func (d *Dispatcher) record(it *item, a Attempt) {
 func (d *Dispatcher) Attempts() []Attempt {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return slices.Clone(d.log)
+	return slices.Clone(d.log[max(len(d.log)-d.cfg.LogLimit, 0):])
 }
 
 // Wait returns when every delivery that is due has been attempted (a

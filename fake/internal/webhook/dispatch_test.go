@@ -107,13 +107,13 @@ func TestLogLimit(t *testing.T) {
 	c := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	d := webhook.New(webhook.Config{Now: c.Now, LogLimit: 3})
 	defer d.Close()
-	for range 5 {
+	for n := range 8 {
 		d.Send([]webhook.Target{{ID: "w", URL: rc.URL, Token: "k"}}, "e", webhook.NewPayload(struct{}{}))
-	}
-	wait(t, d)
-	got := d.Attempts()
-	if len(got) != 3 || got[0].Delivery != 2 || got[2].Delivery != 4 {
-		t.Errorf("log = %+v, want the newest 3", got)
+		wait(t, d)
+		got := d.Attempts()
+		if len(got) != min(n+1, 3) || got[len(got)-1].Delivery != uint64(n) || got[0].Delivery != uint64(max(n-2, 0)) {
+			t.Errorf("after %d deliveries, log = %+v, want the newest 3", n+1, got)
+		}
 	}
 }
 
