@@ -205,7 +205,7 @@ func shapeDiff(path string, want, got any) []string {
 		}
 		for k := range g {
 			if _, ok := w[k]; !ok {
-				out = append(out, path+"."+k+": not in the seed")
+				out = append(out, path+"."+k+": not in Cryptlex's example")
 			}
 		}
 		return out
@@ -227,7 +227,7 @@ func TestWebhookDeliveries(t *testing.T) {
 	srv := startHooked(t)
 	hookID := addWebhook(t, srv, rc.URL+"/cryptlex?x=1")
 
-	// Created: one delivery, signed, with the seed's shape and the token as
+	// Created: one delivery, signed, with the shape of Cryptlex's example and the token as
 	// GET answers it.
 	id := createPAT(t, srv, "rotated-by-ci")
 	waitDeliveries(t, srv)
@@ -243,16 +243,18 @@ func TestWebhookDeliveries(t *testing.T) {
 		t.Errorf("signature %q does not verify", r.header.Get("Webhook-Signature"))
 	}
 	ev := r.event(t)
-	seed, err := os.ReadFile(filepath.Join("..", "testdata", "cryptlex", "webhook-event.json"))
+	// Cryptlex's example of the callback, from its "Create a personal
+	// access token" reference page.
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "cryptlex", "webhook-event.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seedEvent any
-	if err := json.Unmarshal(seed, &seedEvent); err != nil {
+	var example any
+	if err := json.Unmarshal(raw, &example); err != nil {
 		t.Fatal(err)
 	}
-	if diff := shapeDiff("event", seedEvent, ev); len(diff) > 0 {
-		t.Errorf("payload shape differs from the seed's:\n%s", strings.Join(diff, "\n"))
+	if diff := shapeDiff("event", example, ev); len(diff) > 0 {
+		t.Errorf("payload shape differs from Cryptlex's example:\n%s", strings.Join(diff, "\n"))
 	}
 	var asGot any
 	if err := json.Unmarshal(cryptlexCall(t, srv, "GET", "/v3/personal-access-tokens/"+id, "", http.StatusOK), &asGot); err != nil {
