@@ -45,6 +45,7 @@ func (s *Server) adminHandler() http.Handler {
 	r.HandleFunc("/_fake/clock", s.adminSetClock).Methods(http.MethodPost)
 	r.HandleFunc("/_fake/credentials", s.adminCredentials).Methods(http.MethodGet)
 	r.HandleFunc("/_fake/cryptlex/tokens", s.adminCryptlexToken).Methods(http.MethodPost)
+	s.registerWebhookAdmin(r)
 	if s.cfg.adminToken == "" {
 		return r
 	}

@@ -22,6 +22,7 @@ type config struct {
 	scenarios    []string
 	adminToken   string
 	journalLimit int
+	webhookHosts []string
 }
 
 func newConfig(opts []Option) config {

@@ -93,6 +93,10 @@ type Match struct {
 	// "{name...}" matches the rest of the path (zero or more segments).
 	// The query string is not part of the path.
 	Path string
+	// Webhook makes the rule match Cryptlex webhook deliveries of this
+	// event, such as "personalAccessToken.created" ("any" for every event),
+	// instead of requests. See Response.Delivery.
+	Webhook string
 }
 
 // Response is what a Rule answers.
@@ -117,6 +121,9 @@ type Response struct {
 	// FaultMalformed uses Status (default 200), Headers and Body like a
 	// normal answer, then cuts the body short.
 	Fault Fault
+	// Delivery changes a webhook delivery that the rule matches
+	// (Match.Webhook); with Delay, the delivery goes out that much later.
+	Delivery DeliveryFault
 }
 
 // rule is a Rule ready to match, with its counters.
@@ -169,6 +176,9 @@ func compileRule(r Rule, scenario string, index int) (*rule, error) {
 	}
 	if r.Times < 0 {
 		return nil, fail("times", "must not be negative, got %d", r.Times)
+	}
+	if r.Match.Webhook != "" || r.Respond.Delivery != "" {
+		return c, checkDeliveryRule(&r, fail)
 	}
 	resp := r.Respond
 	switch resp.Fault {
@@ -229,6 +239,9 @@ func validMethod(m string) bool {
 }
 
 func (r *rule) matches(c *incoming) bool {
+	if !r.matchesWebhook(c) {
+		return false
+	}
 	if r.api != "" && r.api != c.api {
 		return false
 	}

@@ -24,6 +24,8 @@ import (
 //	      status: 429
 //	      headers: {Retry-After: "2"}
 //	      # body: ...   delay: 250ms   fault: reset | close | malformed
+//	  - match: {api: cryptlex, webhook: personalAccessToken.created}
+//	    respond: {delivery: duplicate}      # drop | bad-signature | reorder; delay: 2s
 //
 // The fields are those of Rule, Match and Response, in lower case. JSON is
 // accepted too. A body may be a string or YAML/JSON data (sent as JSON); a

@@ -218,7 +218,7 @@ func TestInvalidScenarioFiles(t *testing.T) {
 		"missing-name.yaml":        "name: required",
 		"unknown-top-field.yaml":   "rulez: unknown field (known: name, description, rules)",
 		"unknown-rule-field.yaml":  `rules[1] ("second"): tmes: unknown field (known: name, match, after, times, respond)`,
-		"unknown-match-field.yaml": `rules[0] ("first"): match.opration: unknown field (known: api, operation, method, path)`,
+		"unknown-match-field.yaml": `rules[0] ("first"): match.opration: unknown field (known: api, operation, method, path, webhook)`,
 		"bad-status.yaml":          `rules[0] ("boom"): respond.status: 700 is not an HTTP status (100 to 599)`,
 		"bad-delay.yaml":           `rules[0] ("lazy"): respond.delay: "fast" is not a duration`,
 		"negative-times.yaml":      `rules[0] ("never"): times: must not be negative (0, or left out, answers every call), got -1`,

@@ -96,11 +96,11 @@ func parseRule(raw any) (Rule, error) {
 		return fail(fieldPath("", ferr), ferr)
 	}
 	if v, ok := m["match"]; ok && v != nil {
-		mm, err := fields(v, "api", "operation", "method", "path")
+		mm, err := fields(v, "api", "operation", "method", "path", "webhook")
 		if err != nil {
 			return fail(fieldPath("match", err), err)
 		}
-		for key, dst := range map[string]*string{"api": &r.Match.API, "operation": &r.Match.Operation, "method": &r.Match.Method, "path": &r.Match.Path} {
+		for key, dst := range map[string]*string{"api": &r.Match.API, "operation": &r.Match.Operation, "method": &r.Match.Method, "path": &r.Match.Path, "webhook": &r.Match.Webhook} {
 			if *dst, err = str(mm, key); err != nil {
 				return fail("match."+key, err)
 			}
@@ -121,7 +121,7 @@ func parseRule(raw any) (Rule, error) {
 	if !ok || rv == nil {
 		return fail("respond", errors.New("required"))
 	}
-	rm, err := fields(rv, "status", "headers", "body", "delay", "fault")
+	rm, err := fields(rv, "status", "headers", "body", "delay", "fault", "delivery")
 	if err != nil {
 		return fail(fieldPath("respond", err), err)
 	}
@@ -176,6 +176,11 @@ func parseRule(raw any) (Rule, error) {
 		return fail("respond.fault", err)
 	}
 	resp.Fault = Fault(f)
+	d, err := str(rm, "delivery")
+	if err != nil {
+		return fail("respond.delivery", err)
+	}
+	resp.Delivery = DeliveryFault(d)
 	return r, nil
 }
 

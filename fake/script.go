@@ -7,12 +7,14 @@ import (
 	"testing"
 )
 
-// incoming is what the script engine knows of a request.
+// incoming is what the script engine knows of a request, or of a webhook
+// delivery (webhook set to its event).
 type incoming struct {
-	api    string
-	method string
-	path   string
-	ops    []string
+	api     string
+	method  string
+	path    string
+	ops     []string
+	webhook string
 }
 
 // script is the server's ordered list of rules.

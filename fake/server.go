@@ -35,6 +35,7 @@ import (
 	"github.com/tokenfake/tokenfake/fake/internal/logscale"
 	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/unleash"
+	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -46,8 +47,9 @@ type Server struct {
 	vendors   []api.Vendor  // in a fixed order: logscale, unleash, cryptlex
 	logscale  *logscale.API // for what only LogScale has: IngestedEvents
 	cryptlex  *cryptlex.API // for what only Cryptlex has: CryptlexToken
-	router    *mux.Router   // the vendor APIs' routes
-	admin     http.Handler  // built on first use
+	webhooks  *webhook.Dispatcher
+	router    *mux.Router  // the vendor APIs' routes
+	admin     http.Handler // built on first use
 	adminOnce sync.Once
 	handler   http.Handler
 	script    *script
@@ -116,7 +118,11 @@ func newServer(cfg config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.buildAPIs(fsys); err != nil {
+	hosts, err := webhook.NewAllowlist(cfg.webhookHosts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.buildAPIs(fsys, hosts); err != nil {
 		if cfg.fixturesName != "" {
 			return nil, fmt.Errorf("load fixtures %s: %w", cfg.fixturesName, err)
 		}
@@ -134,7 +140,7 @@ func newServer(cfg config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) buildAPIs(fsys fs.FS) error {
+func (s *Server) buildAPIs(fsys fs.FS, hosts *webhook.Allowlist) error {
 	env := api.Env{Now: s.clock.Now, Random: s.random, Fixtures: fsys, Logger: s.cfg.logger}
 	ls, err := logscale.New(env)
 	if err != nil {
@@ -144,10 +150,12 @@ func (s *Server) buildAPIs(fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	cl, err := cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit})
+	cl, err := cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit, WebhookHosts: hosts, WebhookScript: s.pickDelivery})
 	if err != nil {
 		return err
 	}
+	s.webhooks = cl.Deliveries()
+	s.clock.moved = s.webhooks.ClockMoved
 	s.vendors = []api.Vendor{ls, ul, cl}
 	s.logscale, s.cryptlex = ls, cl
 	return nil
@@ -173,13 +181,15 @@ func (s *Server) Clock() *Clock { return s.clock }
 // completed. Scripted delays still running end at once, without an answer.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
+	s.webhooks.Close()
 	if s.ts != nil {
 		s.ts.Close()
 	}
 }
 
 // Reset puts the server back the way it started: every API's state back to
-// the fixtures, the clock and the id generator rewound, the journal emptied,
+// the fixtures (pending webhook deliveries and their log dropped), the clock
+// and the id generator rewound, the journal emptied,
 // and the scripted rules back to those of the scenarios given with
 // WithScenario (with their counts at zero); rules added later are dropped.
 func (s *Server) Reset() {

@@ -8,7 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/tokenfake/tokenfake/fake/fakecontainer"
 	"github.com/tokenfake/tokenfake/fixtures"
@@ -92,5 +94,52 @@ func ExampleContainer_Reset() {
 	// ... a test creates tokens ...
 	if err := ctr.Reset(ctx); err != nil {
 		log.Printf("reset: %v", err)
+	}
+}
+
+// Run the server on the host's network, so that it delivers Cryptlex
+// webhooks to a receiver on the host's loopback (here 127.0.0.1:9000), and
+// wait for the deliveries after a token is created. Docker is needed, so
+// this example is compiled but not run by go test.
+func ExampleContainer_WaitDeliveries() {
+	ctx := context.Background()
+	const addr = "127.0.0.1:18080" // a free port of the host: the container shares them
+	ctr, err := fakecontainer.Run(ctx, fakecontainer.DefaultImage,
+		testcontainers.WithEnv(map[string]string{"FAKESERVER_ADDR": addr}),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) { hc.NetworkMode = "host" }),
+		testcontainers.WithWaitStrategy(wait.ForHTTP(fakecontainer.HealthPath).WithPort("18080/tcp")),
+	)
+	defer func() {
+		if err := testcontainers.TerminateContainer(ctr); err != nil {
+			log.Printf("terminate: %v", err)
+		}
+	}()
+	if err != nil {
+		log.Printf("start fakeserver: %v", err)
+		return
+	}
+	url, err := ctr.URL(ctx) // http://127.0.0.1:18080
+	if err != nil {
+		log.Printf("url: %v", err)
+		return
+	}
+	body := `{"name":"audit","url":"http://127.0.0.1:9000/cryptlex","token":"secret","events":["personalAccessToken.created"]}`
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/v3/webhooks", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+fixtures.CryptlexToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Printf("create webhook: %v", err)
+		return
+	}
+	resp.Body.Close()
+	// ... the code under test creates a personal access token ...
+	deliveries, err := ctr.WaitDeliveries(ctx)
+	if err != nil {
+		log.Printf("wait: %v", err)
+		return
+	}
+	for _, d := range deliveries {
+		fmt.Println(d.Event, d.Attempt, d.Status, d.Error)
 	}
 }

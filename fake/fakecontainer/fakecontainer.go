@@ -16,8 +16,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -113,8 +115,26 @@ func (c *Container) lastWords(ctx context.Context) string {
 }
 
 // URL returns the base URL of the server as seen from the host, such as
-// "http://127.0.0.1:32771".
+// "http://127.0.0.1:32771". A container on the host's network (network mode
+// "host") is reached at the port of its FAKESERVER_ADDR, if it sets one.
 func (c *Container) URL(ctx context.Context) (string, error) {
+	inspect, err := c.Inspect(ctx)
+	if err != nil {
+		return "", fmt.Errorf("fakeserver url: %w", err)
+	}
+	if inspect.HostConfig != nil && inspect.HostConfig.NetworkMode == "host" && inspect.Config != nil {
+		for _, kv := range inspect.Config.Env {
+			if addr, ok := strings.CutPrefix(kv, "FAKESERVER_ADDR="); ok {
+				if _, port, err := net.SplitHostPort(addr); err == nil {
+					host, err := c.Host(ctx)
+					if err != nil {
+						return "", fmt.Errorf("fakeserver url: %w", err)
+					}
+					return "http://" + net.JoinHostPort(host, port), nil
+				}
+			}
+		}
+	}
 	endpoint, err := c.PortEndpoint(ctx, Port, "http")
 	if err != nil {
 		return "", fmt.Errorf("fakeserver url: %w", err)
@@ -135,8 +155,38 @@ func (c *Container) ActivateScenario(ctx context.Context, name string) error {
 	return c.admin(ctx, http.MethodPut, "/_fake/scenarios/"+url.PathEscape(name))
 }
 
+// Deliveries returns the server's webhook delivery log (GET
+// /_fake/webhooks/deliveries), as fake.Server.Deliveries does.
+func (c *Container) Deliveries(ctx context.Context) ([]fake.Delivery, error) {
+	return c.deliveries(ctx, http.MethodGet, "/_fake/webhooks/deliveries")
+}
+
+// WaitDeliveries returns once every webhook delivery that is due has been
+// attempted (POST /_fake/webhooks/flush), as fake.Server.WaitDeliveries
+// does, and answers with the delivery log. The server waits at most a
+// minute.
+func (c *Container) WaitDeliveries(ctx context.Context) ([]fake.Delivery, error) {
+	return c.deliveries(ctx, http.MethodPost, "/_fake/webhooks/flush")
+}
+
+func (c *Container) deliveries(ctx context.Context, method, path string) ([]fake.Delivery, error) {
+	var body struct {
+		Deliveries []fake.Delivery `json:"deliveries"`
+	}
+	if err := c.adminJSON(ctx, method, path, &body); err != nil {
+		return nil, err
+	}
+	return body.Deliveries, nil
+}
+
 // admin calls the admin API and checks for a 2xx answer.
 func (c *Container) admin(ctx context.Context, method, path string) error {
+	return c.adminJSON(ctx, method, path, nil)
+}
+
+// adminJSON calls the admin API, checks for a 2xx answer and decodes its
+// JSON body into out, unless out is nil.
+func (c *Container) adminJSON(ctx context.Context, method, path string, out any) error {
 	base, err := c.URL(ctx)
 	if err != nil {
 		return err
@@ -153,9 +203,14 @@ func (c *Container) admin(ctx context.Context, method, path string) error {
 		return fmt.Errorf("fakeserver %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode/100 != 2 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 		return fmt.Errorf("fakeserver %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(body)))
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			return fmt.Errorf("fakeserver %s %s: decode the answer: %w", method, path, err)
+		}
 	}
 	return nil
 }

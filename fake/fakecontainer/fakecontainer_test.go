@@ -505,6 +505,8 @@ func TestOptionsCheckedBeforeStart(t *testing.T) {
 		{"empty admin token", fakecontainer.WithAdminToken(""), "admin token"},
 		{"admin token with a space", fakecontainer.WithAdminToken("a b"), "admin token"},
 		{"zero time", fakecontainer.WithTime(time.Time{}), "time"},
+		{"webhook hosts with a comma", fakecontainer.WithWebhookHosts("a,b"), `webhook host "a,b"`},
+		{"empty webhook host", fakecontainer.WithWebhookHosts(""), `webhook host ""`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

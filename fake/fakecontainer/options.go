@@ -19,14 +19,15 @@ import (
 
 // options is what the Option values given to Run ask for.
 type options struct {
-	fixtures    []file   // copied to FixturesDir
-	hasFixtures bool     // WithFixtures was given
-	scenarios   []string // built-in names and paths inside the container, in order
-	files       []file   // scenario files copied to ScenariosDir
-	seed        *uint64
-	adminToken  string
-	start       time.Time
-	noRateLimit bool
+	fixtures     []file   // copied to FixturesDir
+	hasFixtures  bool     // WithFixtures was given
+	scenarios    []string // built-in names and paths inside the container, in order
+	files        []file   // scenario files copied to ScenariosDir
+	seed         *uint64
+	adminToken   string
+	start        time.Time
+	noRateLimit  bool
+	webhookHosts []string
 }
 
 // file is a host file to copy into the container.
@@ -140,6 +141,26 @@ func WithoutCryptlexRateLimit() Option {
 	}
 }
 
+// WithWebhookHosts lets the server deliver Cryptlex webhooks to hosts
+// besides its own loopback (see fake.WithWebhookHosts). A receiver on the
+// Docker host is reached either with host networking (the
+// testcontainers.CustomizeRequestOption that sets HostConfig.NetworkMode to
+// "host"), where the host's loopback is the container's and no option is
+// needed, or at host.docker.internal with
+// WithWebhookHosts("host.docker.internal") (on Linux, also map that name to
+// host-gateway in the container's extra hosts).
+func WithWebhookHosts(hosts ...string) Option {
+	return func(o *options) error {
+		for _, h := range hosts {
+			if strings.TrimSpace(h) == "" || strings.ContainsAny(h, ", ") {
+				return fmt.Errorf("webhook host %q: want a host name, IP address or CIDR prefix without commas or spaces", h)
+			}
+		}
+		o.webhookHosts = append(o.webhookHosts, hosts...)
+		return nil
+	}
+}
+
 // env returns the container's environment for o.
 func (o *options) env() map[string]string {
 	env := map[string]string{}
@@ -160,6 +181,9 @@ func (o *options) env() map[string]string {
 	}
 	if o.noRateLimit {
 		env[envvar.NoRateLimit] = "true"
+	}
+	if len(o.webhookHosts) > 0 {
+		env[envvar.WebhookHosts] = strings.Join(o.webhookHosts, ",")
 	}
 	return env
 }

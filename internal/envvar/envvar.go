@@ -15,4 +15,5 @@ const (
 	NoRateLimit         = "FAKESERVER_NO_RATE_LIMIT"
 	UnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
 	JournalLimit        = "FAKESERVER_JOURNAL_LIMIT"
+	WebhookHosts        = "FAKESERVER_WEBHOOK_HOSTS"
 )

@@ -1,5 +1,6 @@
 // Package cryptlex is the fake's Cryptlex Web API v3 personal-access-token
-// API, served at /v3/personal-access-tokens.
+// API, served at /v3/personal-access-tokens, with the webhooks that report
+// changes to those tokens, served at /v3/webhooks.
 //
 // Tokens are RS256 JWTs signed with the key of the fixtures
 // (cryptlex-signing-key.pem); a token authenticates while the personal
@@ -15,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 )
 
 // PathPrefix is where the API is served.
@@ -24,6 +26,12 @@ const PathPrefix = "/v3/personal-access-tokens"
 type Options struct {
 	// NoRateLimit turns the per-address rate limit (50 requests per 5 s) off.
 	NoRateLimit bool
+	// WebhookHosts are the hosts webhooks may be delivered to; nil allows
+	// loopback only.
+	WebhookHosts *webhook.Allowlist
+	// WebhookScript, if set, says what the scripted rules do to a delivery
+	// of an event.
+	WebhookScript func(event string) webhook.Script
 }
 
 // API is the Cryptlex API with its state.
@@ -35,6 +43,8 @@ type API struct {
 	sign    func(*Claims) (string, error) // signer.Sign; benchmarks replace it
 	scopes  scopeSet
 	limiter *limiter
+	hosts   *webhook.Allowlist
+	hooks   *webhook.Dispatcher
 
 	mu    sync.Mutex
 	state *state
@@ -44,7 +54,11 @@ type API struct {
 // no tokens) and the signing key cryptlex-signing-key.pem (no file: the key
 // of the default fixtures). A malformed file is an error naming it.
 func New(env api.Env, opts Options) (*API, error) {
-	data, err := loadDataSet(env.Fixtures)
+	hosts := opts.WebhookHosts
+	if hosts == nil {
+		hosts, _ = webhook.NewAllowlist() // loopback only: no entry to reject
+	}
+	data, err := loadDataSet(env.Fixtures, hosts)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +69,7 @@ func New(env api.Env, opts Options) (*API, error) {
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{
+	a := &API{
 		env:     env,
 		opts:    opts,
 		data:    data,
@@ -63,15 +77,24 @@ func New(env api.Env, opts Options) (*API, error) {
 		sign:    signer.Sign,
 		scopes:  newScopeSet(),
 		limiter: newLimiter(env.Now),
+		hosts:   hosts,
 		state:   data.newState(),
-	}, nil
+	}
+	a.hooks = webhook.New(webhook.Config{
+		Now: env.Now, Allow: hosts, Pick: opts.WebhookScript, Disabled: a.disableWebhook, Logger: env.Logger,
+	})
+	return a, nil
 }
 
 // Name returns "cryptlex".
 func (a *API) Name() string { return "cryptlex" }
 
 // Prefixes returns the paths the API serves.
-func (a *API) Prefixes() []string { return []string{PathPrefix} }
+func (a *API) Prefixes() []string { return []string{PathPrefix, WebhooksPath} }
+
+// Deliveries returns the dispatcher of the API's webhook deliveries. The
+// owner of the API closes it.
+func (a *API) Deliveries() *webhook.Dispatcher { return a.hooks }
 
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {
@@ -86,13 +109,15 @@ func (a *API) Register(r *mux.Router) {
 	item.Methods("DELETE").Handler(a.route(a.delete, ScopeWritePATs))
 	item.NewRoute().Handler(a.methodNotAllowed("GET, PATCH, DELETE"))
 	r.PathPrefix(PathPrefix + "/").Handler(a.notFound())
+	a.registerWebhooks(r)
 }
 
-// Reset puts the state back to the fixtures and forgets the rate-limit
-// windows.
+// Reset puts the state back to the fixtures, forgets the rate-limit
+// windows and drops the pending webhook deliveries and their log.
 func (a *API) Reset() {
 	a.mu.Lock()
 	a.state = a.data.newState()
+	a.hooks.Reset()
 	a.mu.Unlock()
 	a.limiter.reset()
 }

@@ -225,7 +225,9 @@ func sortFields() []string {
 	return []string{"createdAt", "updatedAt", "name", "expiresAt", "lastUsedAt"}
 }
 
-func parseListQuery(r *http.Request) (listQuery, *apiError) {
+// parseListQuery reads the query of a list request whose items may be
+// sorted by fields.
+func parseListQuery(r *http.Request, fields []string) (listQuery, *apiError) {
 	q := r.URL.Query()
 	lq := listQuery{page: 1, limit: defaultLimit, sortField: "createdAt", search: q.Get("search")}
 	if v := q.Get("page"); v != "" {
@@ -244,9 +246,9 @@ func parseListQuery(r *http.Request) (listQuery, *apiError) {
 	}
 	if v := q.Get("sort"); v != "" {
 		field, desc := strings.CutPrefix(v, "-")
-		if !slices.Contains(sortFields(), field) {
+		if !slices.Contains(fields, field) {
 			return lq, errorf(http.StatusBadRequest, fmt.Sprintf("sort %q is invalid: sort by one of %s, with a leading - for descending order.",
-				v, strings.Join(sortFields(), ", ")))
+				v, strings.Join(fields, ", ")))
 		}
 		lq.sortField, lq.descending = field, desc
 	}
@@ -254,7 +256,7 @@ func parseListQuery(r *http.Request) (listQuery, *apiError) {
 }
 
 func (a *API) list(c *call) (int, any, *apiError) {
-	lq, err := parseListQuery(c.r)
+	lq, err := parseListQuery(c.r, sortFields())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -275,10 +277,8 @@ func (a *API) list(c *call) (int, any, *apiError) {
 		return cmpUint(x.seq, y.seq)
 	})
 	out := []tokenJSON{}
-	if start := (lq.page - 1) * lq.limit; lq.page <= len(found)/lq.limit+1 && start < len(found) {
-		for _, t := range found[start:min(start+lq.limit, len(found))] {
-			out = append(out, a.data.tokenView(t))
-		}
+	for _, t := range page(found, lq) {
+		out = append(out, a.data.tokenView(t))
 	}
 	return http.StatusOK, out, nil
 }
@@ -463,6 +463,7 @@ func (a *API) create(c *call) (int, any, *apiError) {
 		return 0, nil, errorf(http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError))
 	}
 	a.state.add(t)
+	a.emit(EventPATCreated, a.data.tokenView(t), c.now)
 	return http.StatusCreated, accessToken{AccessToken: tok}, nil
 }
 
@@ -506,6 +507,7 @@ func (a *API) patch(c *call) (int, any, *apiError) {
 	}
 	if t.Revoked != revoked {
 		t.Revoked, t.UpdatedAt = revoked, c.now
+		a.emit(EventPATUpdated, a.data.tokenView(t), c.now)
 	}
 	return http.StatusOK, a.data.tokenView(t), nil
 }
@@ -515,6 +517,8 @@ func (a *API) delete(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
+	view := a.data.tokenView(t)
 	a.state.remove(t)
+	a.emit(EventPATDeleted, view, c.now)
 	return http.StatusNoContent, nil, nil
 }

@@ -13,6 +13,7 @@ type fixtureFile struct {
 	Organizations        []organization  `json:"organizations"`
 	Users                []user          `json:"users"`
 	PersonalAccessTokens []fixturedToken `json:"personalAccessTokens"`
+	Webhooks             []webhookFields `json:"webhooks"`
 }
 
 // reseller is a Cryptlex reseller as the API nests it.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -26,6 +27,7 @@ type dataSet struct {
 	organizations map[string]*organization
 	users         map[string]*user
 	tokens        []fixturedToken
+	webhooks      []webhookFields
 }
 
 // pat is a personal access token in the state.
@@ -34,12 +36,13 @@ type pat struct {
 	seq uint64 // creation order, to order tokens created at the same instant
 }
 
-// state is the mutable data: the tokens. Users, organizations and resellers
-// are fixed by the fixtures.
+// state is the mutable data: the tokens and the webhooks. Users,
+// organizations and resellers are fixed by the fixtures.
 type state struct {
-	tokens  map[string]*pat
-	byName  map[nameKey]map[string]*pat // tokens by user and name
-	nextSeq uint64
+	tokens   map[string]*pat
+	byName   map[nameKey]map[string]*pat // tokens by user and name
+	nextSeq  uint64
+	webhooks map[string]*hook
 }
 
 // nameKey is a user's token name.
@@ -51,7 +54,19 @@ func (d *dataSet) newState() *state {
 		t.Scopes = slices.Clone(t.Scopes)
 		s.add(&pat{fixturedToken: t})
 	}
+	s.webhooks = make(map[string]*hook, len(d.webhooks))
+	for _, h := range d.webhooks {
+		h.Events = slices.Clone(h.Events)
+		s.addWebhook(&hook{webhookFields: h})
+	}
 	return s
+}
+
+// addWebhook stores h as the newest webhook.
+func (s *state) addWebhook(h *hook) {
+	h.seq = s.nextSeq
+	s.nextSeq++
+	s.webhooks[h.ID] = h
 }
 
 // add stores t as the newest token.
@@ -106,8 +121,8 @@ func isUUID(s string) bool {
 }
 
 // loadDataSet reads cryptlex.json from fsys. A missing file gives an empty
-// data set.
-func loadDataSet(fsys fs.FS) (*dataSet, error) {
+// data set. Webhook URLs must be allowed by hosts.
+func loadDataSet(fsys fs.FS, hosts *webhook.Allowlist) (*dataSet, error) {
 	d := &dataSet{
 		resellers:     map[string]*reseller{},
 		organizations: map[string]*organization{},
@@ -118,14 +133,14 @@ func loadDataSet(fsys fs.FS) (*dataSet, error) {
 	if err != nil || !found {
 		return d, err
 	}
-	if err := d.build(&f); err != nil {
+	if err := d.build(&f, hosts); err != nil {
 		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
 	}
 	return d, nil
 }
 
 // build checks f for consistency and fills d from it.
-func (d *dataSet) build(f *fixtureFile) error {
+func (d *dataSet) build(f *fixtureFile, hosts *webhook.Allowlist) error {
 	if !isUUID(f.TenantID) {
 		return fmt.Errorf("tenantId %q is not a UUID", f.TenantID)
 	}
@@ -187,6 +202,40 @@ func (d *dataSet) build(f *fixtureFile) error {
 		seen[t.ID] = t
 	}
 	d.tokens = f.PersonalAccessTokens
+	return d.buildWebhooks(f.Webhooks, hosts)
+}
+
+// buildWebhooks checks the webhooks of the fixtures and keeps them.
+func (d *dataSet) buildWebhooks(hooks []webhookFields, hosts *webhook.Allowlist) error {
+	if len(hooks) > MaxWebhooks {
+		return fmt.Errorf("webhooks: %d webhooks, at most %d allowed", len(hooks), MaxWebhooks)
+	}
+	seen := map[string]*webhookFields{}
+	for i := range hooks {
+		h := &hooks[i]
+		if err := checkID("webhooks", i, h.ID, seen); err != nil {
+			return err
+		}
+		if n := utf8.RuneCountInString(h.Name); n < 1 || n > maxNameLength {
+			return fmt.Errorf("webhooks[%d]: name must be 1 to %d characters", i, maxNameLength)
+		}
+		if err := hosts.CheckURL(h.URL); err != nil {
+			return fmt.Errorf("webhooks[%d]: %w", i, err)
+		}
+		if n := utf8.RuneCountInString(h.Token); n < 1 || n > maxWebhookTokenLength {
+			return fmt.Errorf("webhooks[%d]: token must be 1 to %d characters", i, maxWebhookTokenLength)
+		}
+		if len(h.Events) == 0 {
+			return fmt.Errorf("webhooks[%d]: events is empty", i)
+		}
+		for _, e := range h.Events {
+			if !slices.Contains(Events(), e) {
+				return fmt.Errorf("webhooks[%d]: unknown event %q (known: %v)", i, e, Events())
+			}
+		}
+		seen[h.ID] = h
+	}
+	d.webhooks = hooks
 	return nil
 }
 

@@ -86,7 +86,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, version st
 
 func serverOptions(cfg config, logger *slog.Logger) []fake.Option {
 	opts := []fake.Option{fake.WithAddr(cfg.addr), fake.WithLogger(logger), fake.WithSeed(cfg.seed),
-		fake.WithJournalLimit(cfg.journalLimit)}
+		fake.WithJournalLimit(cfg.journalLimit), fake.WithWebhookHosts(cfg.webhookHosts...)}
 	if cfg.fixtures != "" {
 		opts = append(opts, fake.WithFixturesDir(cfg.fixtures))
 	}

@@ -30,7 +30,28 @@ type config struct {
 	noRateLimit         bool
 	unleashPATsDisabled bool
 	journalLimit        int
+	webhookHosts        []string
 	version             bool
+}
+
+// hostList is the -webhook-hosts flag: a comma-separated list.
+type hostList struct{ hosts *[]string }
+
+func (h hostList) String() string {
+	if h.hosts == nil {
+		return ""
+	}
+	return strings.Join(*h.hosts, ",")
+}
+
+func (h hostList) Set(v string) error {
+	*h.hosts = nil
+	for host := range strings.SplitSeq(v, ",") {
+		if host = strings.TrimSpace(host); host != "" {
+			*h.hosts = append(*h.hosts, host)
+		}
+	}
+	return nil
 }
 
 // scenarioList is the repeatable -scenario flag.
@@ -93,6 +114,8 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"answer as an Unleash server with personal access tokens turned off\n("+envvar.UnleashPATsDisabled+"=true)")
 	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
 		"keep the newest `N` requests in the journal (/_fake/requests) ("+envvar.JournalLimit+")")
+	fs.Var(hostList{&cfg.webhookHosts}, "webhook-hosts",
+		"also deliver Cryptlex webhooks to these `HOSTS` (comma-separated host names,\nIP addresses or CIDR prefixes); loopback is always allowed ("+envvar.WebhookHosts+")")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -176,6 +199,9 @@ func applyEnv(cfg *config, getenv func(name, env string) string) error {
 			return fmt.Errorf("invalid %s %q: want an integer", envvar.JournalLimit, v)
 		}
 		cfg.journalLimit = n
+	}
+	if v := getenv("webhook-hosts", envvar.WebhookHosts); v != "" {
+		_ = hostList{&cfg.webhookHosts}.Set(v)
 	}
 	if v := getenv("admin-token", envvar.AdminToken); v != "" {
 		cfg.adminToken = v

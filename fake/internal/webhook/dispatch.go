@@ -1,0 +1,627 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Delivery rules and limits.
+const (
+	// MaxRetries is how many times a failed delivery is tried again.
+	MaxRetries = 5
+	// RetryInterval is the time, on the fake's clock, between two tries of
+	// a delivery.
+	RetryInterval = 300 * time.Second
+	// MaxFailures is how many failed attempts in a row switch a webhook off.
+	MaxFailures = 50
+	// DefaultTimeout is the real time an attempt may take, connection
+	// included, before it counts as failed.
+	DefaultTimeout = 10 * time.Second
+	// DefaultQueueLimit is how many deliveries may wait for one webhook;
+	// an event past it is not sent (the log says so).
+	DefaultQueueLimit = 1000
+	// DefaultLogLimit is how many attempts the log keeps (the newest).
+	DefaultLogLimit = 1000
+	// SignatureHeader carries the signature of a delivery's body.
+	SignatureHeader = "Webhook-Signature"
+	// maxResponseBytes is how much of a receiver's answer is read.
+	maxResponseBytes = 64 << 10
+)
+
+// Sign returns the signature of body for a webhook with token: the
+// standard base64 encoding of HMAC-SHA256(key: token, message: body).
+func Sign(body []byte, token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write(body)
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// Payload is the body of a delivery: a value encoded as JSON once, the
+// first time a delivery needs it, so that the caller of Send does not pay
+// for the encoding. The value must not change after NewPayload.
+type Payload struct {
+	v    any
+	once sync.Once
+	body []byte
+	err  error
+}
+
+// NewPayload returns the payload of v.
+func NewPayload(v any) *Payload { return &Payload{v: v} }
+
+// Bytes returns the JSON encoding of the payload's value.
+func (p *Payload) Bytes() ([]byte, error) {
+	p.once.Do(func() {
+		p.body, p.err = json.Marshal(p.v)
+		if p.err != nil {
+			p.err = fmt.Errorf("encode the event: %w", p.err)
+		}
+		p.v = nil
+	})
+	return p.body, p.err
+}
+
+// Target is where a delivery goes.
+type Target struct {
+	// ID names the webhook: deliveries to one ID go out one at a time, in
+	// the order they were sent.
+	ID string
+	// URL receives the POST.
+	URL string
+	// Token is the signature key.
+	Token string
+}
+
+// Fault is a scripted change to a delivery.
+type Fault string
+
+// The faults a script can ask for.
+const (
+	// FaultDuplicate sends the delivery twice in a row.
+	FaultDuplicate Fault = "duplicate"
+	// FaultDrop does not send the delivery at all.
+	FaultDrop Fault = "drop"
+	// FaultBadSignature sends a signature that does not match the body.
+	FaultBadSignature Fault = "bad-signature"
+	// FaultReorder holds the delivery back until the webhook's next
+	// delivery has been queued, and sends it after that one.
+	FaultReorder Fault = "reorder"
+)
+
+// Script is what a scripted rule does to one delivery; the zero Script
+// changes nothing.
+type Script struct {
+	Rule  string        // the rule's name
+	Fault Fault         // "" for none
+	Delay time.Duration // real time to wait before the first attempt
+}
+
+// Config configures a Dispatcher.
+type Config struct {
+	// Now is the fake's clock; retries are due by it.
+	Now func() time.Time
+	// Allow are the hosts deliveries may go to; nil allows loopback only.
+	Allow *Allowlist
+	// Timeout bounds each attempt; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// QueueLimit bounds the deliveries waiting per webhook; 0 means
+	// DefaultQueueLimit.
+	QueueLimit int
+	// LogLimit bounds the attempts the log keeps; 0 means DefaultLogLimit.
+	LogLimit int
+	// Pick, if set, says what the script does to a delivery of event. It
+	// is called once per delivery, in the order deliveries are sent.
+	Pick func(event string) Script
+	// Disabled, if set, is called when a webhook has failed MaxFailures
+	// times in a row; its pending deliveries are then dropped. It is
+	// called without the Dispatcher's lock held.
+	Disabled func(id string)
+	// Logger receives a line per attempt at debug level.
+	Logger *slog.Logger
+}
+
+// Attempt is one try of a delivery, or a delivery that was not sent, as the
+// log keeps it.
+type Attempt struct {
+	// Delivery numbers the delivery; its attempts share the number.
+	Delivery uint64 `json:"delivery"`
+	Webhook  string `json:"webhook"`
+	Event    string `json:"event"`
+	URL      string `json:"url"`
+	// Attempt is 1 for the first try, up to 1+MaxRetries; 0 for a
+	// delivery that was not sent.
+	Attempt int `json:"attempt"`
+	// Time is when the attempt was made, on the fake's clock.
+	Time time.Time `json:"time"`
+	// Status is the receiver's HTTP status, 0 if there was none.
+	Status int `json:"status,omitempty"`
+	// Error says why the attempt failed or the delivery was not sent; ""
+	// for a 2xx answer.
+	Error string `json:"error,omitempty"`
+	// Rule and Fault are the scripted rule that changed the delivery, if
+	// any.
+	Rule  string `json:"rule,omitempty"`
+	Fault Fault  `json:"fault,omitempty"`
+	// Duration is the real time the attempt took.
+	Duration time.Duration `json:"duration"`
+}
+
+// OK reports whether the receiver answered the attempt with a 2xx status.
+func (a *Attempt) OK() bool { return a.Status >= 200 && a.Status < 300 && a.Error == "" }
+
+// item is a delivery waiting in a queue.
+type item struct {
+	seq      uint64
+	target   Target
+	event    string
+	payload  *Payload
+	attempts int       // tries made
+	due      time.Time // when the next try is due
+	script   Script
+}
+
+// queue is the pending deliveries of one webhook.
+type queue struct {
+	items    []*item
+	held     *item         // reordered: goes after the next item
+	running  bool          // a worker serves the queue
+	inFlight *item         // the delivery its worker is sending (or delaying)
+	failures int           // failed attempts in a row
+	dropped  chan struct{} // closed when the queue is dropped: ends a scripted delay
+}
+
+func newQueue() *queue { return &queue{dropped: make(chan struct{})} }
+
+// drop removes the queue of id from d; d.mu is held.
+func (d *Dispatcher) drop(id string, q *queue) {
+	delete(d.queues, id)
+	close(q.dropped)
+}
+
+// Dispatcher delivers events to webhooks: per webhook one at a time, in
+// order, retried on the fake's clock. Its methods are safe for concurrent
+// use; Send never blocks on the network.
+type Dispatcher struct {
+	cfg    Config
+	client *http.Client
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	queues   map[string]*queue
+	log      []Attempt
+	nextSeq  uint64
+	running  int           // workers at work
+	starting []worker      // workers to start (see launch)
+	idle     chan struct{} // closed when running drops to 0
+	timer    *time.Timer   // wakes the Dispatcher when the next retry is due
+	gen      uint64        // counts Resets: attempts of an older generation are not logged
+	closed   bool
+}
+
+// New returns a Dispatcher; Close stops it.
+func New(cfg Config) *Dispatcher {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.QueueLimit <= 0 {
+		cfg.QueueLimit = DefaultQueueLimit
+	}
+	if cfg.LogLimit <= 0 {
+		cfg.LogLimit = DefaultLogLimit
+	}
+	if cfg.Allow == nil {
+		cfg.Allow, _ = NewAllowlist()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &Dispatcher{
+		cfg:    cfg,
+		ctx:    ctx,
+		cancel: cancel,
+		queues: map[string]*queue{},
+		idle:   make(chan struct{}),
+		client: &http.Client{
+			Transport: &http.Transport{
+				DialContext:         (&net.Dialer{Timeout: cfg.Timeout}).DialContext,
+				MaxIdleConnsPerHost: 16,
+				IdleConnTimeout:     30 * time.Second,
+			},
+			// A redirect is an answer that is not 2xx: a failure.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			Timeout:       cfg.Timeout,
+		},
+	}
+	return d
+}
+
+// Send queues a delivery of p, the body of event, to each of targets, in
+// that order. It returns at once; each delivery goes out in the background
+// after those queued before it for the same target ID.
+func (d *Dispatcher) Send(targets []Target, event string, p *Payload) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
+	now := d.cfg.Now()
+	for _, t := range targets {
+		d.enqueue(t, event, p, now)
+	}
+	d.launch()
+}
+
+// enqueue queues a delivery of p to t; d.mu is held.
+func (d *Dispatcher) enqueue(t Target, event string, p *Payload, now time.Time) {
+	var sc Script
+	if d.cfg.Pick != nil {
+		sc = d.cfg.Pick(event)
+	}
+	it := &item{seq: d.nextSeq, target: t, event: event, payload: p, due: now, script: sc}
+	d.nextSeq++
+	if sc.Fault == FaultDrop {
+		d.record(it, Attempt{Time: now, Error: "not sent: dropped by a scripted rule"})
+		return
+	}
+	q := d.queues[t.ID]
+	if q == nil {
+		q = newQueue()
+		d.queues[t.ID] = q
+	}
+	pending := len(q.items)
+	if q.held != nil {
+		pending++
+	}
+	if pending >= d.cfg.QueueLimit {
+		d.record(it, Attempt{Time: now, Error: fmt.Sprintf("not sent: %d deliveries already wait for this webhook", pending)})
+		return
+	}
+	if sc.Fault == FaultReorder && q.held == nil {
+		q.held = it
+		return
+	}
+	q.items = append(q.items, it)
+	if q.held != nil {
+		q.items = append(q.items, q.held)
+		q.held = nil
+	}
+	d.start(t.ID, q, now)
+}
+
+// Cancel drops the pending deliveries of the webhook id (deleted or
+// switched off) and forgets its failures. An attempt already under way
+// finishes, and is logged.
+func (d *Dispatcher) Cancel(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	q := d.queues[id]
+	if q == nil {
+		return
+	}
+	d.dropPending(q, "not sent: the webhook was deleted or switched off")
+	d.drop(id, q)
+}
+
+// dropPending logs the deliveries of q that will not be sent and empties
+// q; the one in flight is logged by its worker. d.mu is held.
+func (d *Dispatcher) dropPending(q *queue, why string) {
+	now := d.cfg.Now()
+	for _, it := range append(q.items, q.held) {
+		if it == nil || it == q.inFlight {
+			continue
+		}
+		d.record(it, Attempt{Time: now, Error: why})
+	}
+	q.items, q.held = nil, nil
+}
+
+// ClockMoved sends the deliveries that have become due. The fake calls it
+// whenever its clock is set or advanced.
+func (d *Dispatcher) ClockMoved() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.kick()
+}
+
+// kick starts a worker on every queue whose head is due, and arms the
+// timer for the next one; d.mu is held.
+func (d *Dispatcher) kick() {
+	if d.closed {
+		return
+	}
+	now := d.cfg.Now()
+	for id, q := range d.queues {
+		d.start(id, q, now)
+	}
+	d.launch()
+	d.arm(now)
+}
+
+// start starts a worker on q if its head is due and none is at work; d.mu
+// is held.
+func (d *Dispatcher) start(id string, q *queue, now time.Time) {
+	if q.running || len(q.items) == 0 || q.items[0].due.After(now) {
+		return
+	}
+	q.running = true
+	d.running++
+	d.starting = append(d.starting, worker{id, q})
+}
+
+// worker is a queue to start a worker on.
+type worker struct {
+	id string
+	q  *queue
+}
+
+// launch starts the workers that start asked for; d.mu is held. Several
+// are started by one goroutine, so that Send costs its caller one goroutine
+// start at most.
+func (d *Dispatcher) launch() {
+	switch ws := d.starting; len(ws) {
+	case 0:
+	case 1:
+		go d.work(ws[0].id, ws[0].q)
+	default:
+		go func() {
+			for _, w := range ws {
+				go d.work(w.id, w.q)
+			}
+		}()
+	}
+	d.starting = nil
+}
+
+// arm sets the timer to the next retry, so that retries go out when the
+// fake's clock follows the wall clock; d.mu is held.
+func (d *Dispatcher) arm(now time.Time) {
+	var next time.Time
+	for _, q := range d.queues {
+		if !q.running && len(q.items) > 0 && (next.IsZero() || q.items[0].due.Before(next)) {
+			next = q.items[0].due
+		}
+	}
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer = nil
+	}
+	if !next.IsZero() {
+		d.timer = time.AfterFunc(max(next.Sub(now), time.Millisecond), d.ClockMoved)
+	}
+}
+
+// work delivers the due deliveries of q, one at a time.
+func (d *Dispatcher) work(id string, q *queue) {
+	for {
+		d.mu.Lock()
+		now := d.cfg.Now()
+		if d.closed || d.queues[id] != q || len(q.items) == 0 || q.items[0].due.After(now) {
+			q.running = false
+			d.running--
+			if d.running == 0 {
+				close(d.idle)
+				d.idle = make(chan struct{})
+			}
+			d.arm(now)
+			d.mu.Unlock()
+			return
+		}
+		it := q.items[0]
+		it.attempts++
+		first := it.attempts == 1
+		gen := d.gen
+		q.inFlight = it
+		d.mu.Unlock()
+
+		var sc Script
+		if first {
+			sc = it.script
+			if sc.Delay > 0 {
+				t := time.NewTimer(sc.Delay)
+				select {
+				case <-t.C:
+				case <-d.ctx.Done():
+					t.Stop()
+				case <-q.dropped:
+					t.Stop()
+				}
+			}
+		}
+		select {
+		case <-q.dropped:
+			// Reset (forgotten) or cancelled (logged) during the delay:
+			// send nothing.
+			d.mu.Lock()
+			q.inFlight = nil
+			if gen == d.gen {
+				d.record(it, Attempt{Time: d.cfg.Now(), Error: "not sent: the webhook was deleted or switched off"})
+			}
+			d.mu.Unlock()
+			continue
+		default:
+		}
+		results := []Attempt{d.attempt(it, sc)}
+		if sc.Fault == FaultDuplicate {
+			results = append(results, d.attempt(it, sc))
+		}
+
+		d.mu.Lock()
+		q.inFlight = nil
+		if d.queues[id] != q {
+			// Cancelled (logged) or reset (forgotten) meanwhile: change
+			// nothing else.
+			if gen == d.gen {
+				for _, a := range results {
+					d.record(it, a)
+				}
+			}
+			d.mu.Unlock()
+			continue
+		}
+		for _, a := range results {
+			d.record(it, a)
+		}
+		disabled := false
+		if results[0].OK() {
+			q.failures = 0
+			q.items = q.items[1:]
+		} else {
+			q.failures++
+			if it.attempts > MaxRetries {
+				q.items = q.items[1:]
+			} else {
+				it.due = d.cfg.Now().Add(RetryInterval)
+			}
+			if q.failures >= MaxFailures {
+				if len(q.items) > 0 && q.items[0] == it {
+					q.items = q.items[1:] // no more tries for it
+				}
+				d.dropPending(q, fmt.Sprintf("not sent: the webhook was switched off after %d failed attempts in a row", MaxFailures))
+				d.drop(id, q)
+				disabled = true
+			}
+		}
+		d.mu.Unlock()
+		if disabled && d.cfg.Disabled != nil {
+			d.cfg.Disabled(id)
+		}
+	}
+}
+
+// attempt POSTs it once, as sc asks.
+func (d *Dispatcher) attempt(it *item, sc Script) Attempt {
+	start := time.Now()
+	a := Attempt{Time: d.cfg.Now(), Attempt: it.attempts, Rule: sc.Rule, Fault: sc.Fault}
+	defer func() {
+		a.Duration = time.Since(start)
+		d.cfg.Logger.Debug("webhook delivery", "webhook", it.target.ID, "event", it.event, "url", it.target.URL,
+			"attempt", a.Attempt, "status", a.Status, "error", a.Error)
+	}()
+	if err := d.cfg.Allow.CheckURL(it.target.URL); err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	body, err := it.payload.Bytes()
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	sig := Sign(body, it.target.Token)
+	if sc.Fault == FaultBadSignature {
+		sig = Sign(body, "\x00"+it.target.Token)
+	}
+	req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, it.target.URL, bytes.NewReader(body))
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(SignatureHeader, sig)
+	res, err := d.client.Do(req)
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, maxResponseBytes))
+	_ = res.Body.Close()
+	a.Status = res.StatusCode
+	if !a.OK() {
+		a.Error = fmt.Sprintf("the receiver answered %d, not 2xx", res.StatusCode)
+	}
+	return a
+}
+
+// record logs a of it; d.mu is held.
+func (d *Dispatcher) record(it *item, a Attempt) {
+	a.Delivery, a.Webhook, a.Event, a.URL = it.seq, it.target.ID, it.event, it.target.URL
+	if a.Rule == "" && it.script.Rule != "" && a.Attempt <= 1 {
+		a.Rule, a.Fault = it.script.Rule, it.script.Fault
+	}
+	// The log grows to twice its limit before the oldest half goes, so
+	// that trimming it costs O(1) per entry.
+	if len(d.log) >= 2*d.cfg.LogLimit {
+		d.log = append(d.log[:0], d.log[len(d.log)-d.cfg.LogLimit+1:]...)
+	}
+	d.log = append(d.log, a)
+}
+
+// Attempts returns the log: the attempts made and the deliveries not sent,
+// oldest first.
+func (d *Dispatcher) Attempts() []Attempt {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.log[max(len(d.log)-d.cfg.LogLimit, 0):])
+}
+
+// Wait returns when every delivery that is due has been attempted (a
+// delivery held back by FaultReorder is released first), or with ctx's
+// error when ctx ends first. Retries that are not yet due by the fake's
+// clock are not waited for.
+func (d *Dispatcher) Wait(ctx context.Context) error {
+	d.mu.Lock()
+	if !d.closed {
+		for _, q := range d.queues {
+			if q.held != nil {
+				q.items = append(q.items, q.held)
+				q.held = nil
+			}
+		}
+		d.kick() // starts the released ones too
+	}
+	for d.running > 0 {
+		idle := d.idle
+		d.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for webhook deliveries: %w", ctx.Err())
+		}
+		d.mu.Lock()
+	}
+	d.mu.Unlock()
+	return nil
+}
+
+// Reset drops every pending delivery, the failure counts and the log.
+// Attempts under way finish in the background and are not logged.
+func (d *Dispatcher) Reset() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, q := range d.queues {
+		d.drop(id, q)
+	}
+	d.log = nil
+	d.nextSeq = 0
+	d.gen++
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer = nil
+	}
+}
+
+// Close stops the Dispatcher: attempts under way are cut short and nothing
+// more is sent.
+func (d *Dispatcher) Close() {
+	d.mu.Lock()
+	d.closed = true
+	if d.timer != nil {
+		d.timer.Stop()
+	}
+	d.mu.Unlock()
+	d.cancel()
+	d.client.CloseIdleConnections()
+}
