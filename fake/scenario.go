@@ -135,6 +135,8 @@ func (s *Server) addScenario(sc Scenario) error {
 		}
 		compiled = append(compiled, c)
 	}
-	s.script.add(compiled)
+	if err := s.script.add(compiled); err != nil {
+		return fmt.Errorf("scenario %s: %w", sc.Name, err)
+	}
 	return nil
 }

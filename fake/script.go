@@ -17,6 +17,7 @@ type incoming struct {
 // script is the server's ordered list of rules.
 type script struct {
 	mu    sync.Mutex
+	max   int // Limits.Rules; 0 or less: none
 	rules []*rule
 }
 
@@ -39,16 +40,22 @@ func (s *script) pick(c *incoming) (*rule, bool) {
 	return nil, false
 }
 
-// add appends rs, naming each unnamed rule after its position.
-func (s *script) add(rs []*rule) {
+// add appends rs, naming each unnamed rule after its position. If that
+// would take the script past its limit, it adds none and returns a
+// *LimitError.
+func (s *script) add(rs []*rule) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.max > 0 && len(s.rules)+len(rs) > s.max {
+		return &LimitError{Limit: "Rules", Max: s.max}
+	}
 	for _, r := range rs {
 		if r.Name == "" {
 			r.Name = fmt.Sprintf("script[%d]", len(s.rules))
 		}
 		s.rules = append(s.rules, r)
 	}
+	return nil
 }
 
 func (s *script) clear() {
@@ -93,7 +100,9 @@ func (s *script) status() []ruleStatus {
 
 // Script adds rules after those already loaded. A rule without a Name is
 // named "script[N]", N its position among all loaded rules. If any rule is
-// invalid, none is added and the error names it (a *RuleError).
+// invalid, none is added and the error names it (a *RuleError); if they
+// would take the server past Limits.Rules, none is added and the error is a
+// *LimitError.
 func (s *Server) Script(rules ...Rule) error {
 	compiled := make([]*rule, 0, len(rules))
 	for i, r := range rules {
@@ -103,7 +112,9 @@ func (s *Server) Script(rules ...Rule) error {
 		}
 		compiled = append(compiled, c)
 	}
-	s.script.add(compiled)
+	if err := s.script.add(compiled); err != nil {
+		return fmt.Errorf("script: %w", err)
+	}
 	return nil
 }
 

@@ -277,6 +277,9 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any)
 	case len(u.pats) >= a.st.limit:
 		writeJSON(w, http.StatusForbidden, handlerError("OperationDeniedError", tooManyPATs(a.st.limit)))
 		return
+	case a.env.Tokens.Reached(len(a.st.pats)):
+		writeJSON(w, http.StatusForbidden, tooManyPATsOnServer(a.env.Tokens))
+		return
 	case u.hasDescription(in.description):
 		writeJSON(w, http.StatusConflict, handlerError("NameExistsError", msgDuplicate))
 		return

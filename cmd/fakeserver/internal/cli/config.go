@@ -45,6 +45,8 @@ type config struct {
 	noRateLimit         bool
 	unleashPATsDisabled bool
 	journalLimit        int
+	limits              fake.Limits   // all but JournalEntries, which is journalLimit
+	shutdownTimeout     time.Duration // negative: wait for every request
 	version             bool
 }
 
@@ -108,6 +110,10 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"answer as an Unleash server with personal access tokens turned off\n("+EnvUnleashPATsDisabled+"=true)")
 	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
 		"keep the newest `N` requests in the journal (/_fake/requests) ("+EnvJournalLimit+")")
+	cfg.limits, cfg.shutdownTimeout = fake.DefaultLimits(), defaultShutdownPeriod
+	for _, l := range limitFlags(cfg) {
+		fs.Var(l.value, l.name, l.usage+" ("+l.env+")")
+	}
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -191,6 +197,13 @@ func applyEnv(cfg *config, getenv func(name, env string) string) error {
 			return fmt.Errorf("invalid %s %q: want an integer", EnvJournalLimit, v)
 		}
 		cfg.journalLimit = n
+	}
+	for _, l := range limitFlags(cfg) {
+		if v := getenv(l.name, l.env); v != "" {
+			if err := l.value.Set(v); err != nil {
+				return fmt.Errorf("invalid %s %q: %v", l.env, v, err)
+			}
+		}
 	}
 	if v := getenv("admin-token", EnvAdminToken); v != "" {
 		cfg.adminToken = v

@@ -15,7 +15,12 @@ func TestParse(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit}
+	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit,
+		limits: fake.DefaultLimits(), shutdownTimeout: DrainTimeout}
+	// every limit set away from its default, by flag or by variable
+	limits := fake.Limits{JournalEntries: fake.DefaultJournalLimit, JournalBytes: 2 << 20, GraphQLResultBytes: 512 << 10,
+		Rules: -1, LogScaleTokens: 3, UnleashPATs: 4, CryptlexPATs: 5, Connections: 6,
+		ReadHeaderTimeout: time.Second, IdleTimeout: -1}
 	with := func(f func(*config)) config {
 		c := defaults
 		f(&c)
@@ -32,19 +37,25 @@ func TestParse(t *testing.T) {
 			name: "every flag",
 			args: []string{"-addr", "0.0.0.0:9000", "-fixtures", dir, "-scenario", "a", "-scenario", "b.yaml",
 				"-seed", "42", "-admin-token", "t", "-log-format", "json", "-time", "2030-01-01T00:00:00Z",
-				"-no-rate-limit", "-unleash-pats-disabled", "-journal-limit", "5"},
+				"-no-rate-limit", "-unleash-pats-disabled", "-journal-limit", "5",
+				"-journal-bytes", "2MiB", "-max-graphql-result-bytes", "512KiB", "-max-rules", "-1",
+				"-max-logscale-tokens", "3", "-max-unleash-pats", "4", "-max-cryptlex-pats", "5",
+				"-max-connections", "6", "-read-header-timeout", "1s", "-idle-timeout", "-1ns", "-shutdown-timeout", "2s"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
-				journalLimit: 5},
+				journalLimit: 5, limits: limits, shutdownTimeout: 2 * time.Second},
 		},
 		{
 			name: "every variable",
 			env: map[string]string{EnvAddr: "0.0.0.0:9000", EnvFixtures: dir, EnvScenario: "a, b.yaml,,",
 				EnvSeed: "42", EnvAdminToken: "t", EnvLogFormat: "json", EnvTime: "2030-01-01T00:00:00Z",
-				EnvNoRateLimit: "1", EnvUnleashPATsDisabled: "true", EnvJournalLimit: "5"},
+				EnvNoRateLimit: "1", EnvUnleashPATsDisabled: "true", EnvJournalLimit: "5",
+				EnvJournalBytes: "2097152", EnvMaxGraphQLResult: "512 KiB", EnvMaxRules: "-1",
+				EnvMaxLogScaleTokens: "3", EnvMaxUnleashPATs: "4", EnvMaxCryptlexPATs: "5",
+				EnvMaxConnections: "6", EnvReadHeaderTimeout: "1s", EnvIdleTimeout: "-1ns", EnvShutdownTimeout: "2s"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
-				journalLimit: 5},
+				journalLimit: 5, limits: limits, shutdownTimeout: 2 * time.Second},
 		},
 		{
 			name: "flags win",
