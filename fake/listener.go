@@ -75,3 +75,12 @@ func (c *limitConn) Close() error {
 	c.once.Do(c.release)
 	return err
 }
+
+// SetLinger sets the linger of a TCP connection (see
+// net.TCPConn.SetLinger), for the reset fault.
+func (c *limitConn) SetLinger(sec int) error {
+	if tc, ok := c.Conn.(*net.TCPConn); ok {
+		return tc.SetLinger(sec)
+	}
+	return nil
+}

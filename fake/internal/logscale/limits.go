@@ -35,6 +35,10 @@ type resultBudget struct {
 	cap    api.Cap
 	used   atomic.Int64
 	cancel context.CancelCauseFunc
+	// mutation is set for a mutation, which is not bounded: stopping it
+	// or refusing its result would lose the answer to changes made. Its
+	// result is bounded by the query's length and selections.
+	mutation atomic.Bool
 }
 
 // errResultTooLarge is the cause a request is stopped with when its result
@@ -49,7 +53,7 @@ func resultMessage(c api.Cap) string {
 
 // charge adds n bytes and stops the request if they exceed the cap.
 func (b *resultBudget) charge(n int) {
-	if b == nil || b.cap.Max <= 0 {
+	if b.cap.Max <= 0 || b.mutation.Load() {
 		return
 	}
 	if b.cap.Exceeded(int(b.used.Add(int64(n)))) {
@@ -82,14 +86,18 @@ func (resultTracer) TraceQuery(ctx context.Context, _, _ string, _ map[string]an
 }
 
 // TraceField charges the field to the request's budget.
-func (resultTracer) TraceField(ctx context.Context, _, _, fieldName string, _ bool, _ map[string]any) (context.Context, tracer.FieldFinishFunc) {
+func (resultTracer) TraceField(ctx context.Context, _, typeName, fieldName string, _ bool, _ map[string]any) (context.Context, tracer.FieldFinishFunc) {
 	if b, ok := ctx.Value(budgetKey{}).(*resultBudget); ok {
+		if typeName == "Mutation" {
+			b.mutation.Store(true)
+		}
 		b.charge(len(fieldName) + 5)
 	}
 	return ctx, func(*gqlerrors.QueryError) {}
 }
 
-// execBounded runs a GraphQL request within the API's result cap. It
+// execBounded runs a GraphQL request within the API's result cap (a
+// mutation is not bounded). It
 // reports false, with no response, when the result would exceed the cap:
 // either the fields resolved so far are sure to exceed it, and the request
 // is stopped there, or the finished result does.
@@ -97,7 +105,7 @@ func (a *API) execBounded(ctx context.Context, schema *graphql.Schema, query, op
 	ctx, b, cancel := withResultBudget(ctx, a.env.ResultBytes)
 	defer cancel(nil)
 	res := schema.Exec(ctx, query, opName, vars)
-	if errors.Is(context.Cause(ctx), errResultTooLarge) || b.cap.Exceeded(len(res.Data)) {
+	if errors.Is(context.Cause(ctx), errResultTooLarge) || !b.mutation.Load() && b.cap.Exceeded(len(res.Data)) {
 		return nil, false
 	}
 	return res, true
