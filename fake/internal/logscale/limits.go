@@ -116,3 +116,27 @@ func (a *API) execBounded(ctx context.Context, schema *graphql.Schema, query, op
 func (a *API) tooLargeResponse() graphQLResponse {
 	return graphQLResponse{Errors: []*gqlerrors.QueryError{{Message: resultMessage(a.env.ResultBytes)}}}
 }
+
+// chargeTokens charges a page of listed tokens to the request's budget as
+// soon as it is listed, before its fields are resolved: for each token, the
+// value of its id and name where selected, beyond the one byte per value
+// that resolving the field charges. With that, a query that lists many
+// tokens many times is stopped after it has listed about as many as fit in
+// the cap, not after it has resolved them.
+func chargeTokens(ctx context.Context, ts []*tokenResolver) {
+	b, ok := ctx.Value(budgetKey{}).(*resultBudget)
+	if !ok || b.cap.Max <= 0 {
+		return
+	}
+	id, name := graphql.HasSelectedField(ctx, "results.id"), graphql.HasSelectedField(ctx, "results.name")
+	n := 0
+	for _, t := range ts {
+		if id {
+			n += len(t.t.id) + 1 // its quotes, less the byte charged already
+		}
+		if name {
+			n += len(t.t.name) + 1
+		}
+	}
+	b.charge(n)
+}
