@@ -26,6 +26,7 @@ type options struct {
 	adminToken  string
 	start       time.Time
 	noRateLimit bool
+	limits      fake.Limits
 }
 
 // file is a host file to copy into the container.
@@ -143,7 +144,7 @@ func WithoutCryptlexRateLimit() Option {
 
 // env returns the container's environment for o.
 func (o *options) env() map[string]string {
-	env := map[string]string{}
+	env := limitsEnv(o.limits)
 	if o.hasFixtures {
 		env["FAKESERVER_FIXTURES"] = FixturesDir
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/tokenfake/tokenfake/fake"
 )
 
 func TestParseLimitErrors(t *testing.T) {
@@ -26,5 +28,31 @@ func TestParseLimitErrors(t *testing.T) {
 				t.Errorf("parse error = %v, want one containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestRefusalsNameTheFlags checks that the refusal of each limit names the
+// flag and variable that set it here.
+func TestRefusalsNameTheFlags(t *testing.T) {
+	t.Parallel()
+	fields := map[string]string{
+		"journal-bytes": "JournalBytes", "max-graphql-result-bytes": "GraphQLResultBytes", "max-rules": "Rules",
+		"max-logscale-tokens": "LogScaleTokens", "max-unleash-pats": "UnleashPATs", "max-cryptlex-pats": "CryptlexPATs",
+		"max-connections": "Connections",
+	}
+	var cfg config
+	for _, l := range limitFlags(&cfg) {
+		field, ok := fields[l.name]
+		if !ok {
+			continue // a time limit: it is not refused with a message
+		}
+		msg := (&fake.LimitError{Limit: field, Max: 1}).Error()
+		if !strings.Contains(msg, "-"+l.name+",") || !strings.Contains(msg, l.env) {
+			t.Errorf("refusal of %s is %q: it does not name -%s and %s", field, msg, l.name, l.env)
+		}
+	}
+	msg := (&fake.LimitError{Limit: "JournalEntries", Max: 1}).Error()
+	if !strings.Contains(msg, "-journal-limit,") || !strings.Contains(msg, EnvJournalLimit) {
+		t.Errorf("refusal of JournalEntries is %q", msg)
 	}
 }
