@@ -371,45 +371,50 @@ func isTimeout(err error) bool {
 }
 
 func TestIdleConnectionsAreClosed(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures latency.
 	srv := fake.Start(t, fake.WithLimits(fake.Limits{IdleTimeout: 200 * time.Millisecond}))
 	addr := strings.TrimPrefix(srv.URL(), "http://")
-	const idle = 100
-	errs := make(chan error, idle)
-	for range idle {
-		go func() {
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer conn.Close()
-			req := "GET /api/admin/user/tokens HTTP/1.1\r\nHost: fake\r\nAuthorization: " + fixtures.UnleashToken + "\r\n\r\n"
-			if _, err := io.WriteString(conn, req); err != nil {
-				errs <- err
-				return
-			}
-			br := bufio.NewReader(conn)
-			resp, err := http.ReadResponse(br, nil)
-			if err != nil {
-				errs <- err
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			// Now idle: the server must close the connection.
-			_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
-			if _, err := br.ReadByte(); isTimeout(err) {
-				errs <- errors.New("an idle connection was never closed")
-				return
-			}
-			errs <- nil
-		}()
-	}
-	for range idle {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+	var mu sync.Mutex
+	var idled int
+	var errs []error
+	// Each connection sends one request, then idles until the server
+	// closes it (or 20s pass: it never did).
+	idle := func() error {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			return err
 		}
+		defer conn.Close()
+		req := "GET /api/admin/user/tokens HTTP/1.1\r\nHost: fake\r\nAuthorization: " + fixtures.UnleashToken + "\r\n\r\n"
+		if _, err := io.WriteString(conn, req); err != nil {
+			return err
+		}
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		if _, err := br.ReadByte(); isTimeout(err) {
+			return errors.New("an idle connection was never closed")
+		}
+		return nil
+	}
+	checkLatencyKept(t, normalClient(srv), func(ctx context.Context) {
+		hammer(ctx, 100, func(context.Context) {
+			err := idle()
+			mu.Lock()
+			defer mu.Unlock()
+			idled++
+			if err != nil {
+				errs = append(errs, err)
+			}
+		})
+	})
+	if idled < 100 || len(errs) > 0 {
+		t.Fatalf("%d idle connections, errors: %v", idled, errs)
 	}
 }
 

@@ -9,16 +9,21 @@ import (
 )
 
 // refuseTimeout bounds the time spent answering a connection past
-// Limits.Connections.
-const refuseTimeout = time.Second
+// Limits.Connections, and maxRefusing how many are answered at once; past
+// that, a connection is closed without an answer.
+const (
+	refuseTimeout = time.Second
+	maxRefusing   = 64
+)
 
 // limitListener accepts at most cap(slots) connections open at once. A
 // connection past that is answered 503, with a text that names the limit,
 // and closed; the listener goes on accepting.
 type limitListener struct {
 	net.Listener
-	slots   chan struct{}
-	refusal []byte
+	slots    chan struct{}
+	refusing chan struct{}
+	refusal  []byte
 }
 
 func newLimitListener(l net.Listener, max int) net.Listener {
@@ -28,7 +33,8 @@ func newLimitListener(l net.Listener, max int) net.Listener {
 	msg := (&LimitError{Limit: "Connections", Max: max}).Error() + "\n"
 	refusal := fmt.Sprintf("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"+
 		"Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(msg), msg)
-	return &limitListener{Listener: l, slots: make(chan struct{}, max), refusal: []byte(refusal)}
+	return &limitListener{Listener: l, slots: make(chan struct{}, max), refusing: make(chan struct{}, maxRefusing),
+		refusal: []byte(refusal)}
 }
 
 // Accept returns the next connection within the limit.
@@ -42,7 +48,15 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		case l.slots <- struct{}{}:
 			return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
 		default:
-			go refuse(c, l.refusal)
+			select {
+			case l.refusing <- struct{}{}:
+				go func() {
+					defer func() { <-l.refusing }()
+					refuse(c, l.refusal)
+				}()
+			default:
+				_ = c.Close()
+			}
 		}
 	}
 }
