@@ -172,6 +172,9 @@ given on the command line wins):
 `)
 	fs.PrintDefaults()
 	fmt.Fprint(w, `
+A limit given a negative value (such as -max-rules -1) is removed; a request
+past a limit is refused in the vendor's error shape, naming the flag to raise.
+
 The first line printed to stdout is "fakeserver listening on http://HOST:PORT".
 Logs, one line per request, go to stderr. SIGINT or SIGTERM stops the server:
 it refuses new connections at once, lets the requests in flight finish (at most

@@ -110,7 +110,7 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"answer as an Unleash server with personal access tokens turned off\n("+EnvUnleashPATsDisabled+"=true)")
 	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
 		"keep the newest `N` requests in the journal (/_fake/requests) ("+EnvJournalLimit+")")
-	cfg.limits, cfg.shutdownTimeout = fake.DefaultLimits(), defaultShutdownPeriod
+	cfg.limits, cfg.shutdownTimeout = fake.DefaultLimits(), DrainTimeout
 	for _, l := range limitFlags(cfg) {
 		fs.Var(l.value, l.name, l.usage+" ("+l.env+")")
 	}

@@ -14,19 +14,20 @@ import (
 // Environment variables of the limits (see fake.Limits); a flag given on
 // the command line wins over its variable.
 const (
-	EnvJournalBytes       = "FAKESERVER_JOURNAL_BYTES"
-	EnvMaxGraphQLResult   = "FAKESERVER_MAX_GRAPHQL_RESULT_BYTES"
-	EnvMaxRules           = "FAKESERVER_MAX_RULES"
-	EnvMaxLogScaleTokens  = "FAKESERVER_MAX_LOGSCALE_TOKENS"
-	EnvMaxUnleashPATs     = "FAKESERVER_MAX_UNLEASH_PATS"
-	EnvMaxCryptlexPATs    = "FAKESERVER_MAX_CRYPTLEX_PATS"
-	EnvMaxConnections     = "FAKESERVER_MAX_CONNECTIONS"
-	EnvReadHeaderTimeout  = "FAKESERVER_READ_HEADER_TIMEOUT"
-	EnvIdleTimeout        = "FAKESERVER_IDLE_TIMEOUT"
-	EnvShutdownTimeout    = "FAKESERVER_SHUTDOWN_TIMEOUT"
-	limitsUsageNegative   = "; negative: no limit"
-	defaultShutdownPeriod = DrainTimeout
+	EnvJournalBytes      = "FAKESERVER_JOURNAL_BYTES"
+	EnvMaxGraphQLResult  = "FAKESERVER_MAX_GRAPHQL_RESULT_BYTES"
+	EnvMaxRules          = "FAKESERVER_MAX_RULES"
+	EnvMaxLogScaleTokens = "FAKESERVER_MAX_LOGSCALE_TOKENS"
+	EnvMaxUnleashPATs    = "FAKESERVER_MAX_UNLEASH_PATS"
+	EnvMaxCryptlexPATs   = "FAKESERVER_MAX_CRYPTLEX_PATS"
+	EnvMaxConnections    = "FAKESERVER_MAX_CONNECTIONS"
+	EnvReadHeaderTimeout = "FAKESERVER_READ_HEADER_TIMEOUT"
+	EnvIdleTimeout       = "FAKESERVER_IDLE_TIMEOUT"
+	EnvShutdownTimeout   = "FAKESERVER_SHUTDOWN_TIMEOUT"
 )
+
+// limitsUsageNegative ends the error of a limit flag's bad value.
+const limitsUsageNegative = "; negative: no limit"
 
 // limitFlag is a flag, with its variable, that sets a limit.
 type limitFlag struct {
