@@ -28,9 +28,11 @@ func newJournal(l Limits) *journal {
 // entries past the limits. The newest entry is always kept.
 func (j *journal) add(r *Request) {
 	cutEntry(r)
-	// The strings are copied: a path or an operation name may share the
-	// memory of a much larger request.
+	// The strings from the request are copied: a method, a path or an
+	// operation name may share the memory of a much larger request (the
+	// method shares the request line, long path included).
 	e := *r
+	e.Method = strings.Clone(r.Method)
 	e.Path = strings.Clone(r.Path)
 	e.Operations = make([]string, len(r.Operations))
 	for i, op := range r.Operations {

@@ -84,3 +84,23 @@ func TestMemoryReturnsAfterReset(t *testing.T) {
 		serve(t, h, "POST", "/_fake/reset")
 	})
 }
+
+func TestJournalBytesBoundTheHeap(t *testing.T) {
+	// Not parallel: it measures the process's heap.
+	const journalBytes = 16 << 20
+	srv := fake.Start(t, fake.WithLimits(fake.Limits{JournalEntries: -1, JournalBytes: journalBytes}))
+	h := srv.Handler()
+	path := "/x/" + strings.Repeat("a", 4*fake.MaxJournalPathBytes)
+	base := heapInUse()
+	for i := range 30000 { // more than fit
+		serve(t, h, "GET", fmt.Sprintf("%s/%d", path, i))
+	}
+	grown := heapInUse() - base
+	t.Logf("heap grew by %d KiB for a journal bounded at %d KiB (%d entries)", grown>>10, journalBytes>>10, srv.Count(fake.Filter{}))
+	// The bound counts each entry's strings and a fixed cost; the heap may
+	// exceed it by the journal's spare array capacity and allocator
+	// rounding, not by the size of the requests.
+	if grown > journalBytes*3/2 {
+		t.Errorf("heap grew by %d bytes for a journal bounded at %d", grown, journalBytes)
+	}
+}
