@@ -143,7 +143,11 @@ func (s *Server) adminUploadScenario(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) activate(w http.ResponseWriter, sc Scenario) {
 	if err := s.addScenario(sc); err != nil {
-		writeAdminError(w, http.StatusBadRequest, err.Error())
+		status := http.StatusBadRequest
+		if _, ok := errors.AsType[*LimitError](err); ok {
+			status = http.StatusConflict
+		}
+		writeAdminError(w, status, err.Error())
 		return
 	}
 	writeAdminJSON(w, http.StatusOK, scenariosBody{Active: s.script.status()})

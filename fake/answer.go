@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -78,7 +77,7 @@ func breakConn(w http.ResponseWriter, r *http.Request, f Fault) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if tc, ok := conn.(*net.TCPConn); ok && f == FaultReset {
+	if tc, ok := conn.(interface{ SetLinger(int) error }); ok && f == FaultReset {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -40,6 +39,9 @@ type Request struct {
 	Ingested *Ingested `json:"ingested,omitempty"`
 	// Duration is how long the answer took, in real time.
 	Duration time.Duration `json:"duration"`
+	// Truncated reports that Path or Operations were cut to
+	// MaxJournalPathBytes.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Filter selects journal entries. Every field that is set must match; the
@@ -100,44 +102,6 @@ func (c *filter) match(r *Request) bool {
 	return c.pattern.match(r.Path)
 }
 
-// journal is a bounded, ordered record of requests: a ring buffer.
-type journal struct {
-	mu    sync.Mutex
-	limit int
-	buf   []Request
-	start int // index of the oldest entry when the buffer is full
-}
-
-func newJournal(limit int) *journal {
-	return &journal{limit: limit}
-}
-
-func (j *journal) add(r Request) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if len(j.buf) < j.limit {
-		j.buf = append(j.buf, r)
-		return
-	}
-	j.buf[j.start] = r
-	j.start = (j.start + 1) % j.limit
-}
-
-func (j *journal) clear() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.buf, j.start = nil, 0
-}
-
-// each calls fn on every entry, oldest first.
-func (j *journal) each(fn func(*Request)) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	for i := range j.buf {
-		fn(&j.buf[(j.start+i)%len(j.buf)])
-	}
-}
-
 func (j *journal) find(f Filter) ([]Request, error) {
 	c, err := compileFilter(f)
 	if err != nil {
@@ -156,7 +120,8 @@ func (j *journal) find(f Filter) ([]Request, error) {
 
 // Requests returns the journaled requests that f selects, oldest first. A
 // request is journaled when its answer is complete. The journal keeps the
-// last DefaultJournalLimit requests (see WithJournalLimit).
+// newest requests within Limits.JournalEntries and Limits.JournalBytes
+// (see WithLimits).
 //
 // An invalid f (see Filter.Validate) selects nothing and is reported: it
 // fails the test of a server made by Start (with the problem, such as

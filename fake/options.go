@@ -21,12 +21,12 @@ type config struct {
 	noRateLimit  bool
 	scenarios    []string
 	adminToken   string
-	journalLimit int
 	webhookHosts []string
+	limits       Limits
 }
 
 func newConfig(opts []Option) config {
-	c := config{addr: "127.0.0.1:0", journalLimit: DefaultJournalLimit}
+	c := config{addr: "127.0.0.1:0", limits: DefaultLimits()}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -107,6 +107,7 @@ func WithAdminToken(token string) Option {
 
 // WithJournalLimit sets how many requests the journal keeps (the newest
 // ones); the default is DefaultJournalLimit. A limit below 1 is taken as 1.
+// It sets Limits.JournalEntries (see WithLimits for the other limits).
 func WithJournalLimit(n int) Option {
-	return func(c *config) { c.journalLimit = max(n, 1) }
+	return func(c *config) { c.limits.JournalEntries = max(n, 1) }
 }

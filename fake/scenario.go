@@ -139,6 +139,8 @@ func (s *Server) addScenario(sc Scenario) error {
 		}
 		compiled = append(compiled, c)
 	}
-	s.script.replace(sc.Name, compiled)
+	if err := s.script.replace(sc.Name, compiled); err != nil {
+		return fmt.Errorf("scenario %s: %w", sc.Name, err)
+	}
 	return nil
 }

@@ -20,6 +20,7 @@ type incoming struct {
 // script is the server's ordered list of rules.
 type script struct {
 	mu    sync.Mutex
+	max   int // Limits.Rules; 0 or less: none
 	rules []*rule
 }
 
@@ -42,23 +43,30 @@ func (s *script) pick(c *incoming) (*rule, bool) {
 	return nil, false
 }
 
-// add appends rs, naming each unnamed rule after its position.
-func (s *script) add(rs []*rule) {
+// add appends rs, naming each unnamed rule after its position. If that
+// would take the script past its limit, it adds none and returns a
+// *LimitError.
+func (s *script) add(rs []*rule) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.max > 0 && len(s.rules)+len(rs) > s.max {
+		return &LimitError{Limit: "Rules", Max: s.max}
+	}
 	for _, r := range rs {
 		if r.Name == "" {
 			r.Name = fmt.Sprintf("script[%d]", len(s.rules))
 		}
 		s.rules = append(s.rules, r)
 	}
+	return nil
 }
 
 // replace puts rs, the rules of the scenario named scenario, in the place
 // of the rules of an earlier load of that scenario, or after every rule if
 // it is not loaded: loading a scenario twice keeps one copy of its rules,
-// with their counts back at zero.
-func (s *script) replace(scenario string, rs []*rule) {
+// with their counts back at zero. If that would take the script past its
+// limit, it changes nothing and returns a *LimitError.
+func (s *script) replace(scenario string, rs []*rule) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := -1
@@ -72,10 +80,14 @@ func (s *script) replace(scenario string, rs []*rule) {
 		}
 		kept = append(kept, r)
 	}
+	if s.max > 0 && len(kept)+len(rs) > s.max {
+		return &LimitError{Limit: "Rules", Max: s.max}
+	}
 	if at < 0 {
 		at = len(kept)
 	}
 	s.rules = slices.Concat(kept[:at], rs, kept[at:])
+	return nil
 }
 
 func (s *script) clear() {
@@ -120,7 +132,9 @@ func (s *script) status() []ruleStatus {
 
 // Script adds rules after those already loaded. A rule without a Name is
 // named "script[N]", N its position among all loaded rules. If any rule is
-// invalid, none is added and the error names it (a *RuleError).
+// invalid, none is added and the error names it (a *RuleError); if they
+// would take the server past Limits.Rules, none is added and the error is a
+// *LimitError.
 func (s *Server) Script(rules ...Rule) error {
 	compiled := make([]*rule, 0, len(rules))
 	for i, r := range rules {
@@ -130,7 +144,9 @@ func (s *Server) Script(rules ...Rule) error {
 		}
 		compiled = append(compiled, c)
 	}
-	s.script.add(compiled)
+	if err := s.script.add(compiled); err != nil {
+		return fmt.Errorf("script: %w", err)
+	}
 	return nil
 }
 

@@ -86,7 +86,9 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", s.cfg.addr, err)
 	}
-	s.ts = &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
+	lim := s.cfg.limits
+	s.ts = &httptest.Server{Listener: newLimitListener(l, lim.Connections), Config: &http.Server{Handler: s.handler,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout}}
 	s.ts.Start()
 	return s, nil
 }
@@ -96,8 +98,8 @@ func newServer(cfg config) (*Server, error) {
 		cfg:     cfg,
 		clock:   newClock(cfg.start),
 		random:  random.New(cfg.seed),
-		script:  &script{},
-		journal: newJournal(cfg.journalLimit),
+		script:  &script{max: cfg.limits.Rules},
+		journal: newJournal(cfg.limits),
 		closing: make(chan struct{}),
 	}
 	for _, name := range cfg.scenarios {
@@ -142,15 +144,17 @@ func newServer(cfg config) (*Server, error) {
 
 func (s *Server) buildAPIs(fsys fs.FS, hosts *webhook.Allowlist) error {
 	env := api.Env{Now: s.clock.Now, Random: s.random, Fixtures: fsys, Logger: s.cfg.logger}
-	ls, err := logscale.New(env)
+	lim := s.cfg.limits
+	ls, err := logscale.New(withCaps(env, capOf("LogScaleTokens", lim.LogScaleTokens), capOf("GraphQLResultBytes", lim.GraphQLResultBytes)))
 	if err != nil {
 		return err
 	}
-	ul, err := unleash.New(env, unleash.Options{PATsDisabled: s.cfg.patsDisabled})
+	ul, err := unleash.New(withCaps(env, capOf("UnleashPATs", lim.UnleashPATs), api.Cap{}), unleash.Options{PATsDisabled: s.cfg.patsDisabled})
 	if err != nil {
 		return err
 	}
-	cl, err := cryptlex.New(env, cryptlex.Options{NoRateLimit: s.cfg.noRateLimit, WebhookHosts: hosts, WebhookScript: s.pickDelivery})
+	cl, err := cryptlex.New(withCaps(env, capOf("CryptlexPATs", lim.CryptlexPATs), api.Cap{}),
+		cryptlex.Options{NoRateLimit: s.cfg.noRateLimit, WebhookHosts: hosts, WebhookScript: s.pickDelivery})
 	if err != nil {
 		return err
 	}
@@ -179,6 +183,7 @@ func (s *Server) Clock() *Clock { return s.clock }
 
 // Close shuts the server down and blocks until all outstanding requests have
 // completed. Scripted delays still running end at once, without an answer.
+// Shutdown lets them finish instead.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.webhooks.Close()
@@ -236,7 +241,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
 	record := func(status int, fault Fault) {
 		entry.Status, entry.Fault, entry.Duration = status, fault, time.Since(start)
-		s.journal.add(entry)
+		s.journal.add(&entry)
 		s.logRequest(r, &entry)
 	}
 	out := newBufferWriter()

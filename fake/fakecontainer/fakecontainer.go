@@ -10,6 +10,13 @@
 //
 // The image is not published: build it from this repository with
 // BuildImage or with the two commands in the README.
+//
+// The server keeps its state in memory: a container that stops takes the
+// tokens created, the rules and the journal with it, and the next one
+// serves the fixtures again. With WithSeed, the same creates after a
+// restart reissue the same token strings, so a token kept from an earlier
+// container with that seed authenticates again. WithLimits sets the bounds
+// on what input can grow (see docs/limits.md).
 package fakecontainer
 
 import (

@@ -28,6 +28,7 @@ type options struct {
 	start        time.Time
 	noRateLimit  bool
 	webhookHosts []string
+	limits       fake.Limits
 }
 
 // file is a host file to copy into the container.
@@ -163,7 +164,7 @@ func WithWebhookHosts(hosts ...string) Option {
 
 // env returns the container's environment for o.
 func (o *options) env() map[string]string {
-	env := map[string]string{}
+	env := limitsEnv(o.limits)
 	if o.hasFixtures {
 		env[envvar.Fixtures] = FixturesDir
 	}

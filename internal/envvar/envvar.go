@@ -16,4 +16,18 @@ const (
 	UnleashPATsDisabled = "FAKESERVER_UNLEASH_PATS_DISABLED"
 	JournalLimit        = "FAKESERVER_JOURNAL_LIMIT"
 	WebhookHosts        = "FAKESERVER_WEBHOOK_HOSTS"
+	ShutdownTimeout     = "FAKESERVER_SHUTDOWN_TIMEOUT"
+)
+
+// The variables of the limits (see fake.Limits).
+const (
+	JournalBytes      = "FAKESERVER_JOURNAL_BYTES"
+	MaxGraphQLResult  = "FAKESERVER_MAX_GRAPHQL_RESULT_BYTES"
+	MaxRules          = "FAKESERVER_MAX_RULES"
+	MaxLogScaleTokens = "FAKESERVER_MAX_LOGSCALE_TOKENS"
+	MaxUnleashPATs    = "FAKESERVER_MAX_UNLEASH_PATS"
+	MaxCryptlexPATs   = "FAKESERVER_MAX_CRYPTLEX_PATS"
+	MaxConnections    = "FAKESERVER_MAX_CONNECTIONS"
+	ReadHeaderTimeout = "FAKESERVER_READ_HEADER_TIMEOUT"
+	IdleTimeout       = "FAKESERVER_IDLE_TIMEOUT"
 )

@@ -27,6 +27,12 @@ type Env struct {
 	Fixtures fs.FS
 	// Logger receives the API's diagnostics.
 	Logger *slog.Logger
+	// Tokens caps how many tokens the API holds at once; a create past it
+	// is refused in the vendor's style with Tokens.Refusal.
+	Tokens Cap
+	// ResultBytes caps the size of one answer that grows with the request
+	// (a GraphQL result).
+	ResultBytes Cap
 }
 
 // Vendor is one vendor's API on the server. The server keeps a list of

@@ -45,6 +45,9 @@ type API struct {
 	limiter *limiter
 	hosts   *webhook.Allowlist
 	hooks   *webhook.Dispatcher
+	// fixtureJWTs are the signed tokens of the fixtures' PATs, in fixture
+	// order, signed on first use.
+	fixtureJWTs func() []string
 
 	mu    sync.Mutex
 	state *state
@@ -80,6 +83,7 @@ func New(env api.Env, opts Options) (*API, error) {
 		hosts:   hosts,
 		state:   data.newState(),
 	}
+	a.fixtureJWTs = sync.OnceValue(a.signFixtureTokens)
 	a.hooks = webhook.New(webhook.Config{
 		Now: env.Now, Allow: hosts, Pick: opts.WebhookScript, Disabled: a.disableWebhook, Logger: env.Logger,
 	})

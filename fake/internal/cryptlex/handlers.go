@@ -450,6 +450,9 @@ func (a *API) create(c *call) (int, any, *apiError) {
 	if !req.revoked && a.state.nameTaken(c.caller.UserID, req.name, "", c.now) {
 		return 0, nil, conflict()
 	}
+	if a.env.Tokens.Reached(len(a.state.tokens)) {
+		return 0, nil, a.tooManyPATs()
+	}
 	u := a.data.users[c.caller.UserID]
 	t := &pat{
 		fixturedToken: fixturedToken{

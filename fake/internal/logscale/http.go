@@ -90,7 +90,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
-	res := schema.Exec(ctx, *req.Query, opName, req.Variables)
+	res, ok := a.execBounded(ctx, schema, *req.Query, opName, req.Variables)
+	if !ok {
+		writeGraphQL(w, a.tooLargeResponse())
+		return
+	}
 	// Resolver errors get their locations from the document, parsed only
 	// when there is such an error. A query too long or not parsable has
 	// only graphql-go's own errors, which carry locations already.

@@ -139,6 +139,9 @@ func (a *API) createLocked(now time.Time, owner *user, spec tokenSpec) (*token, 
 			return nil, errIPFilterPolicy(spec.kind)
 		}
 	}
+	if a.tokenCapReached(spec.kind, owner) {
+		return nil, errTooManyTokens(a.env.Tokens)
+	}
 	t := &token{kind: spec.kind, name: name, lowerName: strings.ToLower(name), ipFilterID: filterID,
 		createdAt: now.UnixMilli(), expireAt: expireAt}
 	switch spec.kind {

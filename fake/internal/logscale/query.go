@@ -106,6 +106,7 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 		}
 		page.total++
 	}
+	chargeTokens(ctx, page.results)
 	return page, nil
 }
 

@@ -57,6 +57,7 @@ var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 		graphql.UseStringDescriptions(),
 		graphql.Logger(panicLogger{}),
 		graphql.PanicHandler(panicHandler{}),
+		graphql.Tracer(resultTracer{}),
 	)
 })
 

@@ -109,6 +109,12 @@ func errTooManyPATs(limit int) *apiError {
 	return handlerError(http.StatusForbidden, "OperationDeniedError", fmt.Sprintf("Too many PATs (%d) already exist for this user.", limit))
 }
 
+// tooManyPATsOnServer refuses a create that would take the server past its
+// PAT cap, with the error Unleash gives for a user's PAT limit.
+func tooManyPATsOnServer(c api.Cap) *apiError {
+	return handlerError(http.StatusForbidden, "OperationDeniedError", "Too many PATs: "+c.Refusal()+".")
+}
+
 // badData is a BadDataError raised by a route handler: the reason is both
 // the tail of the message and the only detail.
 func badData(reason string) *apiError {

@@ -285,6 +285,9 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any)
 	case len(u.pats) >= a.st.limit:
 		errTooManyPATs(a.st.limit).value().Write(w)
 		return
+	case a.env.Tokens.Reached(len(a.st.pats)):
+		tooManyPATsOnServer(a.env.Tokens).value().Write(w)
+		return
 	case u.hasDescription(in.description):
 		errDuplicate().value().Write(w)
 		return

@@ -25,14 +25,15 @@ const (
 	ExitUsage   = 2 // a bad flag or variable, an unreadable fixture directory, bad fixtures or scenario
 )
 
-// DrainTimeout bounds how long a stopping server waits for in-flight
-// requests before it exits anyway.
+// DrainTimeout is how long a stopping server waits for in-flight requests
+// before it cuts them, unless -shutdown-timeout says otherwise.
 const DrainTimeout = 900 * time.Millisecond
 
 // Main runs the fakeserver command with args (without the program name),
 // the environment read through getenv, and the given output streams. It
-// serves until ctx is done, then drains in-flight requests (at most
-// DrainTimeout) and returns an exit status. version names the build; when
+// serves until ctx is done, then stops accepting connections, lets the
+// requests in flight finish (at most -shutdown-timeout, DrainTimeout by
+// default) and returns an exit status. version names the build; when
 // empty, the module version recorded in the binary is used.
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, version string) int {
 	if len(args) > 0 && subcommands[args[0]] != nil {
@@ -70,23 +71,19 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, version st
 
 	<-ctx.Done()
 	logger.Info("fakeserver stopping")
-	closed := make(chan struct{})
-	go func() {
-		srv.Close()
-		close(closed)
-	}()
-	select {
-	case <-closed:
+	if err := shutdown(srv, cfg.shutdownTimeout); err != nil {
+		logger.Warn("fakeserver stopped; requests still in flight were cut", "waited", cfg.shutdownTimeout)
+	} else {
 		logger.Info("fakeserver stopped")
-	case <-time.After(DrainTimeout):
-		logger.Warn("fakeserver stopped with requests still in flight", "waited", DrainTimeout)
 	}
 	return ExitOK
 }
 
 func serverOptions(cfg config, logger *slog.Logger) []fake.Option {
+	limits := cfg.limits
+	limits.JournalEntries = cfg.journalLimit
 	opts := []fake.Option{fake.WithAddr(cfg.addr), fake.WithLogger(logger), fake.WithSeed(cfg.seed),
-		fake.WithJournalLimit(cfg.journalLimit), fake.WithWebhookHosts(cfg.webhookHosts...)}
+		fake.WithLimits(limits), fake.WithWebhookHosts(cfg.webhookHosts...)}
 	if cfg.fixtures != "" {
 		opts = append(opts, fake.WithFixturesDir(cfg.fixtures))
 	}
@@ -178,9 +175,16 @@ given on the command line wins):
 `)
 	fs.PrintDefaults()
 	fmt.Fprint(w, `
+A limit given a negative value (such as -max-rules -1) is removed; a request
+past a limit is refused in the vendor's error shape, naming the flag to raise.
+
 The first line printed to stdout is "fakeserver listening on http://HOST:PORT".
-Logs, one line per request, go to stderr. SIGINT or SIGTERM stops the server
-after in-flight requests finish (at most 900ms). Exit status: 0 after a clean
+Logs, one line per request, go to stderr. SIGINT or SIGTERM stops the server:
+it refuses new connections at once, lets the requests in flight finish (at most
+-shutdown-timeout), and only then logs "fakeserver stopped". State lives in
+memory only and is gone when the process ends; the same -seed draws the same
+ids and secrets again, so a token from an earlier run with that seed may
+authenticate again once the same creates are repeated. Exit status: 0 after a clean
 stop, 1 if the address cannot be listened on, 2 for a bad flag, variable,
 fixture directory or scenario.
 

@@ -31,6 +31,8 @@ type config struct {
 	unleashPATsDisabled bool
 	journalLimit        int
 	webhookHosts        []string
+	limits              fake.Limits   // all but JournalEntries, which is journalLimit
+	shutdownTimeout     time.Duration // negative: wait for every request
 	version             bool
 }
 
@@ -116,6 +118,10 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"keep the newest `N` requests in the journal (/_fake/requests) ("+envvar.JournalLimit+")")
 	fs.Var(hostList{&cfg.webhookHosts}, "webhook-hosts",
 		"also deliver Cryptlex webhooks to these `HOSTS` (comma-separated host names,\nIP addresses or CIDR prefixes); loopback is always allowed ("+envvar.WebhookHosts+")")
+	cfg.limits, cfg.shutdownTimeout = fake.DefaultLimits(), DrainTimeout
+	for _, l := range limitFlags(cfg) {
+		fs.Var(l.value, l.name, l.usage+" ("+l.env+")")
+	}
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -202,6 +208,13 @@ func applyEnv(cfg *config, getenv func(name, env string) string) error {
 	}
 	if v := getenv("webhook-hosts", envvar.WebhookHosts); v != "" {
 		_ = hostList{&cfg.webhookHosts}.Set(v)
+	}
+	for _, l := range limitFlags(cfg) {
+		if v := getenv(l.name, l.env); v != "" {
+			if err := l.value.Set(v); err != nil {
+				return fmt.Errorf("invalid %s %q: %v", l.env, v, err)
+			}
+		}
 	}
 	if v := getenv("admin-token", envvar.AdminToken); v != "" {
 		cfg.adminToken = v

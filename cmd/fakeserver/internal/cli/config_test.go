@@ -21,7 +21,12 @@ func TestParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit}
+	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit,
+		limits: fake.DefaultLimits(), shutdownTimeout: DrainTimeout}
+	// every limit set away from its default, by flag or by variable
+	limits := fake.Limits{JournalEntries: fake.DefaultJournalLimit, JournalBytes: 2 << 20, GraphQLResultBytes: 512 << 10,
+		Rules: -1, LogScaleTokens: 3, UnleashPATs: 4, CryptlexPATs: 5, Connections: 6,
+		ReadHeaderTimeout: time.Second, IdleTimeout: -1}
 	with := func(f func(*config)) config {
 		c := defaults
 		f(&c)
@@ -38,19 +43,25 @@ func TestParse(t *testing.T) {
 			name: "every flag",
 			args: []string{"-addr", "0.0.0.0:9000", "-fixtures", dir, "-scenario", "a", "-scenario", "b.yaml",
 				"-seed", "42", "-admin-token", "t", "-log-format", "json", "-time", "2030-01-01T00:00:00Z",
-				"-no-rate-limit", "-unleash-pats-disabled", "-journal-limit", "5", "-webhook-hosts", "host.docker.internal, 10.0.0.0/8"},
+				"-no-rate-limit", "-unleash-pats-disabled", "-journal-limit", "5", "-webhook-hosts", "host.docker.internal, 10.0.0.0/8",
+				"-journal-bytes", "2MiB", "-max-graphql-result-bytes", "512KiB", "-max-rules", "-1",
+				"-max-logscale-tokens", "3", "-max-unleash-pats", "4", "-max-cryptlex-pats", "5",
+				"-max-connections", "6", "-read-header-timeout", "1s", "-idle-timeout", "-1ns", "-shutdown-timeout", "2s"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
-				journalLimit: 5, webhookHosts: []string{"host.docker.internal", "10.0.0.0/8"}},
+				journalLimit: 5, webhookHosts: []string{"host.docker.internal", "10.0.0.0/8"}, limits: limits, shutdownTimeout: 2 * time.Second},
 		},
 		{
 			name: "every variable",
 			env: map[string]string{envvar.Addr: "0.0.0.0:9000", envvar.Fixtures: dir, envvar.Scenario: "a, b.yaml,,",
 				envvar.Seed: "42", envvar.AdminToken: "t", envvar.LogFormat: "json", envvar.Time: "2030-01-01T00:00:00Z",
-				envvar.NoRateLimit: "1", envvar.UnleashPATsDisabled: "true", envvar.JournalLimit: "5", envvar.WebhookHosts: "receiver,,::1"},
+				envvar.NoRateLimit: "1", envvar.UnleashPATsDisabled: "true", envvar.JournalLimit: "5", envvar.WebhookHosts: "receiver,,::1",
+				envvar.JournalBytes: "2097152", envvar.MaxGraphQLResult: "512 KiB", envvar.MaxRules: "-1",
+				envvar.MaxLogScaleTokens: "3", envvar.MaxUnleashPATs: "4", envvar.MaxCryptlexPATs: "5",
+				envvar.MaxConnections: "6", envvar.ReadHeaderTimeout: "1s", envvar.IdleTimeout: "-1ns", envvar.ShutdownTimeout: "2s"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
-				journalLimit: 5, webhookHosts: []string{"receiver", "::1"}},
+				journalLimit: 5, webhookHosts: []string{"receiver", "::1"}, limits: limits, shutdownTimeout: 2 * time.Second},
 		},
 		{
 			name: "flags win",

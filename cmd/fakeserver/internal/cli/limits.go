@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tokenfake/tokenfake/fake"
+	"github.com/tokenfake/tokenfake/internal/envvar"
+)
+
+// limitsUsageNegative ends the error of a limit flag's bad value.
+const limitsUsageNegative = "; negative: no limit"
+
+// limitFlag is a flag, with its variable, that sets a limit.
+type limitFlag struct {
+	name, env, usage string
+	value            flag.Value
+}
+
+// limitFlags are the flags of cfg's limits, bound to its fields.
+func limitFlags(cfg *config) []limitFlag {
+	l := &cfg.limits
+	return []limitFlag{
+		{"journal-bytes", envvar.JournalBytes, "keep at most `SIZE` of journal (bytes, or with KiB, MiB, GiB)", bytesValue{&l.JournalBytes}},
+		{"max-graphql-result-bytes", envvar.MaxGraphQLResult, "refuse a GraphQL result larger than `SIZE`", bytesValue{&l.GraphQLResultBytes}},
+		{"max-rules", envvar.MaxRules, "hold at most `N` scripted rules", intValue{&l.Rules}},
+		{"max-logscale-tokens", envvar.MaxLogScaleTokens, "hold at most `N` LogScale tokens", intValue{&l.LogScaleTokens}},
+		{"max-unleash-pats", envvar.MaxUnleashPATs, "hold at most `N` Unleash PATs", intValue{&l.UnleashPATs}},
+		{"max-cryptlex-pats", envvar.MaxCryptlexPATs, "hold at most `N` Cryptlex PATs", intValue{&l.CryptlexPATs}},
+		{"max-connections", envvar.MaxConnections, "keep at most `N` connections open; more are answered 503", intValue{&l.Connections}},
+		{"read-header-timeout", envvar.ReadHeaderTimeout, "close a connection whose request headers take longer than `DURATION`", durationValue{&l.ReadHeaderTimeout}},
+		{"idle-timeout", envvar.IdleTimeout, "close a kept-alive connection idle for `DURATION`", durationValue{&l.IdleTimeout}},
+		{"shutdown-timeout", envvar.ShutdownTimeout, "on SIGINT or SIGTERM, wait at most `DURATION` for requests in flight", durationValue{&cfg.shutdownTimeout}},
+	}
+}
+
+// intValue is a count flag.
+type intValue struct{ p *int }
+
+func (v intValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*v.p)
+}
+
+func (v intValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n == 0 {
+		return errors.New("want a non-zero integer" + limitsUsageNegative)
+	}
+	*v.p = n
+	return nil
+}
+
+// bytesValue is a size flag: bytes, or a number with KiB, MiB or GiB.
+type bytesValue struct{ p *int }
+
+func (v bytesValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	n := *v.p
+	for _, u := range []struct {
+		suffix string
+		size   int
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n > 0 && n%u.size == 0 {
+			return strconv.Itoa(n/u.size) + u.suffix
+		}
+	}
+	return strconv.Itoa(n)
+}
+
+func (v bytesValue) Set(s string) error {
+	s = strings.TrimSpace(s)
+	mult := 1
+	for suffix, m := range map[string]int{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if rest, ok := strings.CutSuffix(s, suffix); ok {
+			s, mult = strings.TrimSpace(rest), m
+			break
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n == 0 || n > (1<<62)/mult || n < -(1<<62)/mult {
+		return errors.New("want a non-zero size such as 1048576, 512KiB or 8MiB" + limitsUsageNegative)
+	}
+	*v.p = n * mult
+	return nil
+}
+
+// durationValue is a duration flag.
+type durationValue struct{ p *time.Duration }
+
+func (v durationValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return v.p.String()
+}
+
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d == 0 {
+		return errors.New("want a non-zero duration such as 10s or 2m" + limitsUsageNegative)
+	}
+	*v.p = d
+	return nil
+}
+
+// shutdown stops srv through fake.Server.Shutdown, waiting at most
+// timeout (negative: no bound) for the requests in flight.
+func shutdown(srv *fake.Server, timeout time.Duration) error {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	return srv.Shutdown(ctx)
+}
