@@ -392,6 +392,20 @@ func TestScenarios(t *testing.T) {
 			t.Error("ActivateScenario(no-such-scenario) succeeded, want an error")
 		}
 	})
+	t.Run("Reset brings the start-up scenario back before one activated later", func(t *testing.T) {
+		t.Parallel()
+		ctr, url := run(t, fakecontainer.WithScenario("rate-limit"))
+		unleashStatuses(t, url, 1)
+		if err := ctr.Reset(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := ctr.ActivateScenario(t.Context(), "server-errors"); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]int{429, 429, 500, 502, 503, 200}, unleashStatuses(t, url, 6)); diff != "" {
+			t.Errorf("statuses (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("given at start, file then built-in", func(t *testing.T) {
 		t.Parallel()
 		_, url := run(t, fakecontainer.WithScenario(file), fakecontainer.WithScenario("auth-failures"))
