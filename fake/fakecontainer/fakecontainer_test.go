@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,7 +74,8 @@ func configureTestcontainers() {
 func image(t testing.TB) string {
 	t.Helper()
 	testImage.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		// A first build with empty Go caches compiles every dependency.
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 		defer cancel()
 		if testImage.dockerErr = dockerHealth(ctx); testImage.dockerErr != nil {
 			return
@@ -492,6 +494,23 @@ func TestServerRefusesToStart(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
+	}
+}
+
+// An image that was never built is looked up in a registry; the error says
+// to build it.
+func TestRunUnbuiltImage(t *testing.T) {
+	t.Parallel()
+	if err := dockerHealth(t.Context()); err != nil {
+		if os.Getenv(requireDocker) == "1" {
+			t.Fatalf("no usable Docker engine, and %s=1: %v", requireDocker, err)
+		}
+		t.Skipf("no usable Docker engine: %v", err)
+	}
+	ctr, err := fakecontainer.Run(t.Context(), "tokenfake/never-built:"+strconv.Itoa(os.Getpid()))
+	testcontainers.CleanupContainer(t, ctr)
+	if err == nil || !strings.Contains(err.Error(), "build it first with fakecontainer.BuildImage") {
+		t.Errorf("Run error = %v, want it to say to build the image", err)
 	}
 }
 
