@@ -183,3 +183,29 @@ func ExampleServer_CryptlexToken() {
 	fmt.Println(res.Status)
 	// Output: 200 OK
 }
+
+// Every credential of the default fixtures, as a client sends it.
+func ExampleServer_Credentials() {
+	srv, err := fake.NewServer()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	for _, c := range srv.Credentials() {
+		if c.API == fake.APIUnleash {
+			fmt.Printf("%s %q of %q: Authorization: %s\n", c.Kind, c.Name, c.User, c.Authorization)
+		}
+	}
+	// Output:
+	// personal access token "tokenfake default token" of "admin": Authorization: user:40282d3246639c97d609ed371c0ace799f4c4118cb84853dc328673f
+	// personal access token "old deploy pipeline" of "admin": Authorization: user:9b1c0e7d55a84f0c2e6b3a1d7f8e9c0b4a5d6e7f8091a2b3c4d5e6f7
+	// personal access token "jane's laptop" of "jane": Authorization: user:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4
+	// admin API token "admin" of "": Authorization: *:*.unleash-insecure-admin-api-token
+}
+
+// The GraphQL schema for a code generator.
+func ExampleLogScaleSchema() {
+	sdl := fake.LogScaleSchema()
+	fmt.Println(strings.Contains(sdl, "scalar Long"), strings.Contains(sdl, "createPersonalUserTokenV2"))
+	// Output: true true
+}

@@ -57,7 +57,9 @@ type Container struct {
 }
 
 // Run starts a fakeserver container from img and waits until GET
-// /_fake/health answers 200. opts are this package's Options and any
+// /_fake/health answers 200. The image must have been built (BuildImage);
+// an error that a testcontainers setting would avoid names it
+// (TESTCONTAINERS_RYUK_DISABLED, TESTCONTAINERS_HOST_OVERRIDE). opts are this package's Options and any
 // testcontainers.ContainerCustomizer (those given later win). Options are
 // checked before any container starts. Run returns the container even with
 // an error, when one was created, so that the caller can terminate it.
@@ -96,7 +98,7 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 				return c, fmt.Errorf("run fakeserver: %w (the server said: %s)", err, said)
 			}
 		}
-		return c, fmt.Errorf("run fakeserver: %w", err)
+		return c, fmt.Errorf("run fakeserver: %w%s", err, hintSuffix(err))
 	}
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,7 +74,8 @@ func configureTestcontainers() {
 func image(t testing.TB) string {
 	t.Helper()
 	testImage.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		// A first build with empty Go caches compiles every dependency.
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 		defer cancel()
 		if testImage.dockerErr = dockerHealth(ctx); testImage.dockerErr != nil {
 			return
@@ -392,6 +394,20 @@ func TestScenarios(t *testing.T) {
 			t.Error("ActivateScenario(no-such-scenario) succeeded, want an error")
 		}
 	})
+	t.Run("Reset brings the start-up scenario back before one activated later", func(t *testing.T) {
+		t.Parallel()
+		ctr, url := run(t, fakecontainer.WithScenario("rate-limit"))
+		unleashStatuses(t, url, 1)
+		if err := ctr.Reset(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := ctr.ActivateScenario(t.Context(), "server-errors"); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]int{429, 429, 500, 502, 503, 200}, unleashStatuses(t, url, 6)); diff != "" {
+			t.Errorf("statuses (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("given at start, file then built-in", func(t *testing.T) {
 		t.Parallel()
 		_, url := run(t, fakecontainer.WithScenario(file), fakecontainer.WithScenario("auth-failures"))
@@ -478,6 +494,23 @@ func TestServerRefusesToStart(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
+	}
+}
+
+// An image that was never built is looked up in a registry; the error says
+// to build it.
+func TestRunUnbuiltImage(t *testing.T) {
+	t.Parallel()
+	if err := dockerHealth(t.Context()); err != nil {
+		if os.Getenv(requireDocker) == "1" {
+			t.Fatalf("no usable Docker engine, and %s=1: %v", requireDocker, err)
+		}
+		t.Skipf("no usable Docker engine: %v", err)
+	}
+	ctr, err := fakecontainer.Run(t.Context(), "tokenfake/never-built:"+strconv.Itoa(os.Getpid()))
+	testcontainers.CleanupContainer(t, ctr)
+	if err == nil || !strings.Contains(err.Error(), "build it first with fakecontainer.BuildImage") {
+		t.Errorf("Run error = %v, want it to say to build the image", err)
 	}
 }
 

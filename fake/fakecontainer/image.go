@@ -23,7 +23,9 @@ import (
 //	go list -m -f '{{.Dir}}' github.com/tokenfake/tokenfake
 //
 // BuildImage needs the go command and a Docker engine; it takes a few
-// seconds. Build logs are written to logs (nil discards them).
+// seconds with a warm Go build cache, and can take minutes with empty
+// caches: give ctx room for that (an error says when ctx ended the build).
+// Build logs are written to logs (nil discards them).
 func BuildImage(ctx context.Context, srcDir, tag string, logs io.Writer) error {
 	if err := buildImage(ctx, srcDir, tag, logs); err != nil {
 		return fmt.Errorf("build fakeserver image: %w", err)
@@ -59,6 +61,10 @@ func buildImage(ctx context.Context, srcDir, tag string, logs io.Writer) error {
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 	build.Stdout, build.Stderr = &out, &out
 	if err := build.Run(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("go build: stopped when the context ended (%w): a first build with empty Go caches "+
+				"downloads and compiles every dependency and can take minutes, so allow more time", ctx.Err())
+		}
 		return fmt.Errorf("go build: %w: %s", err, strings.TrimSpace(out.String()))
 	}
 	provider, err := testcontainers.NewDockerProvider()
