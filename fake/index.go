@@ -32,27 +32,6 @@ type indexPage struct {
 	Guarded  bool // the admin API needs the admin token
 }
 
-// indexRoutes lists the routes of each API.
-func indexRoutes() map[string][]indexRoute {
-	return map[string][]indexRoute{
-		APILogScale: {
-			{"POST", "/graphql", "LogScale's GraphQL API: tokens, IP filters, token security policies, dashboard links (introspection works)"},
-		},
-		APIUnleash: {
-			{"GET", "/api/admin/user/tokens", "list the caller's personal access tokens"},
-			{"POST", "/api/admin/user/tokens", `create one: {"description": "...", "expiresAt": "2030-01-01T00:00:00.000Z"}`},
-			{"DELETE", "/api/admin/user/tokens/{id}", "delete one"},
-		},
-		APICryptlex: {
-			{"GET", "/v3/personal-access-tokens", "list the caller's personal access tokens (?page=&limit=&sort=&search=)"},
-			{"POST", "/v3/personal-access-tokens", `create one: {"name": "...", "scopes": ["license:read"], "expiresAt": "..."}`},
-			{"GET", "/v3/personal-access-tokens/{id}", "read one"},
-			{"PATCH", "/v3/personal-access-tokens/{id}", `revoke one: {"revoked": true}`},
-			{"DELETE", "/v3/personal-access-tokens/{id}", "delete one"},
-		},
-	}
-}
-
 // adminRoutes lists the admin API's routes.
 func adminRoutes() []indexRoute {
 	return []indexRoute{
@@ -68,6 +47,8 @@ func adminRoutes() []indexRoute {
 		{"DELETE", "/_fake/requests", "empty the journal"},
 		{"GET", "/_fake/clock", "the fake clock"},
 		{"POST", "/_fake/clock", `move it: {"advance": "24h"} or {"set": "2030-01-01T00:00:00Z"}`},
+		{"GET", "/_fake/webhooks/deliveries", "the Cryptlex webhook deliveries and their attempts"},
+		{"POST", "/_fake/webhooks/flush", "wait until every due webhook delivery has been attempted"},
 	}
 }
 
@@ -80,13 +61,14 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 		page.Status = http.StatusNotFound
 		page.Missing = r.Method + " " + r.URL.Path
 	}
-	titles := map[string]string{APILogScale: "LogScale", APIUnleash: "Unleash", APICryptlex: "Cryptlex"}
-	routes := indexRoutes()
 	creds := s.Credentials()
-	for _, name := range []string{APILogScale, APIUnleash, APICryptlex} {
-		sec := indexSection{Title: titles[name], Routes: routes[name]}
+	for _, v := range s.vendors {
+		sec := indexSection{Title: v.Title()}
+		for _, r := range v.Routes() {
+			sec.Routes = append(sec.Routes, indexRoute{Method: r.Method, Path: r.Path, Does: r.Does})
+		}
 		for _, c := range creds {
-			if c.API == name && c.Note == "" && c.User != "" {
+			if c.API == v.Name() && c.Note == "" && c.User != "" {
 				sec.Credentials = append(sec.Credentials, c)
 				break // the first live credential of a user; all at /_fake/credentials
 			}

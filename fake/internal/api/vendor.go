@@ -53,6 +53,17 @@ type Vendor interface {
 	Error(r *http.Request, status int) *Error
 	// Reset puts the API's state back to the fixtures.
 	Reset()
+	// Title names the vendor for people, such as "LogScale".
+	Title() string
+	// Routes describe the API's routes for people, in the server's index.
+	Routes() []Route
+}
+
+// Route is one route of an API as the server's index describes it.
+type Route struct {
+	Method, Path string
+	// Does says what the route does, in a few words.
+	Does string
 }
 
 // Operator is a Vendor whose requests name operations, as GraphQL requests

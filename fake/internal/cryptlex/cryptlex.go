@@ -90,6 +90,22 @@ func New(env api.Env, opts Options) (*API, error) {
 	return a, nil
 }
 
+// Title returns "Cryptlex".
+func (a *API) Title() string { return "Cryptlex" }
+
+// Routes describes the API's routes.
+func (a *API) Routes() []api.Route {
+	return []api.Route{
+		{Method: "GET", Path: PathPrefix, Does: "list the caller's personal access tokens (?page=&limit=&sort=&search=)"},
+		{Method: "POST", Path: PathPrefix, Does: `create one: {"name": "...", "scopes": ["license:read"], "expiresAt": "..."}`},
+		{Method: "GET", Path: PathPrefix + "/{id}", Does: "read one"},
+		{Method: "PATCH", Path: PathPrefix + "/{id}", Does: `revoke one: {"revoked": true}`},
+		{Method: "DELETE", Path: PathPrefix + "/{id}", Does: "delete one"},
+		{Method: "GET", Path: WebhooksPath, Does: "list the webhooks; POST creates one, GET/PATCH/DELETE " + WebhooksPath + "/{id} the rest"},
+		{Method: "GET", Path: WebhooksPath + "/events", Does: "the events a webhook can subscribe to"},
+	}
+}
+
 // Name returns "cryptlex".
 func (a *API) Name() string { return "cryptlex" }
 

@@ -47,6 +47,20 @@ func New(env api.Env) (*API, error) {
 	return &API{env: env, initial: st, st: st.clone(), ingested: map[ingestKey]IngestCount{}}, nil
 }
 
+// Title returns "LogScale".
+func (a *API) Title() string { return "LogScale" }
+
+// Routes describes the API's routes.
+func (a *API) Routes() []api.Route {
+	return []api.Route{
+		{Method: "POST", Path: Path, Does: "LogScale's GraphQL API: tokens, ingest tokens, IP filters, token security policies, dashboard links (introspection works)"},
+		{Method: "POST", Path: PathIngestStructured, Does: "ingest structured events with an ingest token"},
+		{Method: "POST", Path: PathIngestUnstructured, Does: "ingest lines for a parser with an ingest token"},
+		{Method: "POST", Path: PathIngestHEC, Does: "ingest Splunk HEC events (also at " + PathIngestHECAlias + ")"},
+		{Method: "POST", Path: PathIngestRaw, Does: "ingest a raw body as one event"},
+	}
+}
+
 // Name returns "logscale".
 func (a *API) Name() string { return "logscale" }
 

@@ -65,6 +65,18 @@ func New(env api.Env, opts Options) (*API, error) {
 	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), initial: fx, st: st}, nil
 }
 
+// Title returns "Unleash".
+func (a *API) Title() string { return "Unleash" }
+
+// Routes describes the API's routes.
+func (a *API) Routes() []api.Route {
+	return []api.Route{
+		{Method: "GET", Path: PathPrefix, Does: "list the caller's personal access tokens"},
+		{Method: "POST", Path: PathPrefix, Does: `create one: {"description": "...", "expiresAt": "2030-01-01T00:00:00.000Z"}`},
+		{Method: "DELETE", Path: PathPrefix + "/{id}", Does: "delete one"},
+	}
+}
+
 // Name returns "unleash".
 func (a *API) Name() string { return "unleash" }
 
