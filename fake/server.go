@@ -207,7 +207,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := call{api: apiOf(r.URL.Path), method: r.Method, path: r.URL.Path}
 	if c.api == APILogScale && r.Method == http.MethodPost && r.Body != nil {
-		c.ops = peekOperations(r)
+		r = peekOperations(r, &c.ops)
 	}
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
 	record := func(status int, fault Fault) {
@@ -247,18 +247,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	out.send(w, false)
 }
 
-// peekOperations reads the GraphQL operations of r's body and leaves the
-// body for the handler to read in full.
-func peekOperations(r *http.Request) []string {
+// peekOperations reads the GraphQL operations of r's body into ops and
+// returns r for the handler: with the decoded body in its context
+// (logscale.WithRequest), or, for a body too large to decode, with the
+// body left to read in full.
+func peekOperations(r *http.Request, ops *[]string) *http.Request {
 	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
-	r.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
 	if err != nil || len(body) > api.MaxBodyBytes {
-		return nil
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		return r
 	}
-	return logscale.Operations(body)
+	req := logscale.ParseRequest(body)
+	*ops = req.Operations()
+	return r.WithContext(logscale.WithRequest(r.Context(), req))
 }
 
 // logRequest writes the one log line of a request.

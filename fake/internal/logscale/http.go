@@ -66,21 +66,25 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, status, textUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeText(w, http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge))
+	pr := requestFrom(r.Context())
+	if pr == nil {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.MaxBodyBytes))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeText(w, http.StatusRequestEntityTooLarge, ErrorText(http.StatusRequestEntityTooLarge))
+				return
+			}
+			writeText(w, http.StatusBadRequest, ErrorText(http.StatusBadRequest))
 			return
 		}
-		writeText(w, http.StatusBadRequest, ErrorText(http.StatusBadRequest))
+		pr = ParseRequest(body)
+	}
+	if pr.err != nil {
+		writeText(w, http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(pr.body, pr.err).Error())
 		return
 	}
-	var req graphQLRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeText(w, http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(body, err).Error())
-		return
-	}
+	req := pr.req
 	if req.Query == nil {
 		writeText(w, http.StatusBadRequest, textMalformedPrefix+"the request has no query")
 		return
@@ -96,10 +100,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
 	res := schema.Exec(ctx, *req.Query, opName, req.Variables)
-	// Resolver errors get their locations from the document, parsed only
-	// when there is such an error. A query too long or not parsable has
-	// only graphql-go's own errors, which carry locations already.
-	var doc *ast.QueryDocument
+	// Resolver errors get their locations from the document. A query too
+	// long or not parsable has only graphql-go's own errors, which carry
+	// locations already.
+	doc := pr.doc
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
 			e.Message = sangriaStyle(e.Message)
@@ -119,18 +123,32 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeGraphQL(w, graphQLResponse{Data: res.Data, Errors: res.Errors})
 }
 
-// writeGraphQL answers 200 with res as JSON.
+// writeGraphQL answers 200 with res as JSON. The data, which graphql-go
+// writes as compact JSON, is copied as it is; only the errors are encoded.
 func writeGraphQL(w http.ResponseWriter, res graphQLResponse) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(res); err != nil {
-		writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
-		return
+	buf := bytes.NewBuffer(make([]byte, 0, len(res.Data)+32))
+	buf.WriteByte('{')
+	if len(res.Data) > 0 {
+		buf.WriteString(`"data":`)
+		buf.Write(res.Data)
 	}
+	if len(res.Errors) > 0 {
+		if len(res.Data) > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`"errors":`)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res.Errors); err != nil {
+			writeText(w, http.StatusInternalServerError, ErrorText(http.StatusInternalServerError))
+			return
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	buf.WriteByte('}')
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	_, _ = w.Write(buf.Bytes())
 }
 
 // sangriaPhrases rewrite graphql-go's validation wording into Sangria's.

@@ -50,6 +50,7 @@ var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 		graphql.OverlapValidationLimit(MaxFieldPairs),
 		graphql.MaxParallelism(1),
 		graphql.UseStringDescriptions(),
+		graphql.DisableFieldSelections(), // no resolver asks which fields are selected
 		graphql.Logger(panicLogger{}),
 		graphql.PanicHandler(panicHandler{}),
 	)
