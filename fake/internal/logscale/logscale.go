@@ -7,7 +7,6 @@
 package logscale
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/gorilla/mux"
@@ -35,9 +34,10 @@ func New(env api.Env) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := executableSchema(); err != nil {
-		return nil, fmt.Errorf("logscale schema: %w", err)
-	}
+	// The schema is built on its own goroutine, so that in a new process
+	// the rest of the server starts meanwhile; the first request waits for
+	// it.
+	go func() { _, _ = executableSchema() }()
 	return &API{env: env, initial: st, st: st.clone()}, nil
 }
 
