@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 type sample struct {
@@ -49,5 +52,24 @@ func TestReadFixture(t *testing.T) {
 				t.Errorf("ReadFixture = %v, %v, %+v; want %v, nil, %+v", found, err, got, tt.wantFound, tt.want)
 			}
 		})
+	}
+}
+
+func TestIsDefaultFixtures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		fsys fs.FS
+		want bool
+	}{
+		{"the embedded fixtures", fixtures.FS(), true},
+		{"a map", fstest.MapFS{"logscale.json": {Data: []byte("{}")}}, false},
+		{"a directory", os.DirFS("."), false},
+		{"none", nil, false},
+	}
+	for _, tt := range tests {
+		if got := api.IsDefaultFixtures(tt.fsys); got != tt.want {
+			t.Errorf("%s: IsDefaultFixtures = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -9,12 +9,14 @@
 package cryptlex
 
 import (
+	"io/fs"
 	"log/slog"
 	"sync"
 
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // PathPrefix is where the API is served.
@@ -44,11 +46,11 @@ type API struct {
 // no tokens) and the signing key cryptlex-signing-key.pem (no file: the key
 // of the default fixtures). A malformed file is an error naming it.
 func New(env api.Env, opts Options) (*API, error) {
-	data, err := loadDataSet(env.Fixtures)
-	if err != nil {
-		return nil, err
+	load := loadFixtures
+	if api.IsDefaultFixtures(env.Fixtures) {
+		load = func(fs.FS) (*dataSet, *Signer, error) { return defaultFixtures() }
 	}
-	signer, err := loadKey(env.Fixtures)
+	data, signer, err := load(env.Fixtures)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +68,37 @@ func New(env api.Env, opts Options) (*API, error) {
 		state:   data.newState(),
 	}, nil
 }
+
+// loadFixtures reads the data set and the signing key from fsys.
+func loadFixtures(fsys fs.FS) (*dataSet, *Signer, error) {
+	data, err := loadDataSet(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, err := loadKey(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, signer, nil
+}
+
+// defaultFixtures is the data set and key of the default fixtures, loaded
+// once per process; both are immutable.
+var defaultFixtures = func() func() (*dataSet, *Signer, error) {
+	type loaded struct {
+		data   *dataSet
+		signer *Signer
+		err    error
+	}
+	once := sync.OnceValue(func() loaded {
+		d, s, err := loadFixtures(fixtures.FS())
+		return loaded{d, s, err}
+	})
+	return func() (*dataSet, *Signer, error) {
+		l := once()
+		return l.data, l.signer, l.err
+	}
+}()
 
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {

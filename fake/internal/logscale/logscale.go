@@ -7,11 +7,13 @@
 package logscale
 
 import (
+	"io/fs"
 	"sync"
 
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // Path is where the API is served.
@@ -30,7 +32,11 @@ type API struct {
 // New builds the API from env.Fixtures (logscale.json). A missing file gives
 // an API with no data; a malformed one an error that names the file.
 func New(env api.Env) (*API, error) {
-	st, err := loadFixtures(env.Fixtures)
+	load := loadFixtures
+	if api.IsDefaultFixtures(env.Fixtures) {
+		load = func(fs.FS) (*state, error) { return defaultState() }
+	}
+	st, err := load(env.Fixtures)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +46,10 @@ func New(env api.Env) (*API, error) {
 	go func() { _, _ = executableSchema() }()
 	return &API{env: env, initial: st, st: st.clone()}, nil
 }
+
+// defaultState is the state of the default fixtures, loaded once per
+// process: like every API's initial state, it is never changed.
+var defaultState = sync.OnceValues(func() (*state, error) { return loadFixtures(fixtures.FS()) })
 
 // Register adds /graphql to r. Every method is routed to the API, which
 // answers methods other than POST with 405.
