@@ -18,8 +18,8 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
