@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -110,7 +111,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", contentTypeJSON)
 	}
-	h.Set("Content-Length", fmt.Sprint(len(b)))
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
