@@ -78,18 +78,25 @@ func BenchmarkScale(b *testing.B) {
 		}},
 	}
 	for _, api := range apis {
-		for _, n := range scaleSizes {
-			fsys := grownFixtures(b, api.file, n, api.grow)
-			srv, err := fake.NewServer(fake.WithFixtures(fsys), fake.WithoutCryptlexRateLimit(), fake.WithJournalLimit(100))
+		// Every size's server first, then each request at every size in
+		// turn, so that the sizes of one request are measured close
+		// together in time.
+		handlers := make([]http.Handler, len(scaleSizes))
+		for i, n := range scaleSizes {
+			srv, err := fake.NewServer(fake.WithFixtures(grownFixtures(b, api.file, n, api.grow)),
+				fake.WithoutCryptlexRateLimit(), fake.WithJournalLimit(100))
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := srv.Handler()
-			for _, c := range api.cases {
+			defer srv.Close()
+			handlers[i] = srv.Handler()
+		}
+		for _, c := range api.cases {
+			for i, n := range scaleSizes {
 				want := cmp.Or(c.status, http.StatusOK)
 				serve := func(b *testing.B) {
 					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, c.req())
+					handlers[i].ServeHTTP(rec, c.req())
 					if rec.Code != want || strings.Contains(rec.Body.String(), `"errors"`) {
 						b.Fatalf("%d %s", rec.Code, rec.Body)
 					}
@@ -102,7 +109,6 @@ func BenchmarkScale(b *testing.B) {
 					}
 				})
 			}
-			srv.Close()
 		}
 	}
 }
