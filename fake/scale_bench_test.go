@@ -81,22 +81,21 @@ func BenchmarkScale(b *testing.B) {
 		// Every size's server first, then each request at every size in
 		// turn, so that the sizes of one request are measured close
 		// together in time.
-		handlers := make([]http.Handler, len(scaleSizes))
+		servers := make([]*fake.Server, len(scaleSizes))
 		for i, n := range scaleSizes {
 			srv, err := fake.NewServer(fake.WithFixtures(grownFixtures(b, api.file, n, api.grow)),
 				fake.WithoutCryptlexRateLimit(), fake.WithJournalLimit(100))
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer srv.Close()
-			handlers[i] = srv.Handler()
+			servers[i] = srv
 		}
 		for _, c := range api.cases {
 			for i, n := range scaleSizes {
 				want := cmp.Or(c.status, http.StatusOK)
 				serve := func(b *testing.B) {
 					rec := httptest.NewRecorder()
-					handlers[i].ServeHTTP(rec, c.req())
+					servers[i].Handler().ServeHTTP(rec, c.req())
 					if rec.Code != want || strings.Contains(rec.Body.String(), `"errors"`) {
 						b.Fatalf("%d %s", rec.Code, rec.Body)
 					}
@@ -109,6 +108,9 @@ func BenchmarkScale(b *testing.B) {
 					}
 				})
 			}
+		}
+		for _, srv := range servers {
+			srv.Close()
 		}
 	}
 }
