@@ -248,16 +248,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // peekOperations reads the GraphQL operations of r's body into ops and
-// returns r for the handler: with the decoded body in its context
-// (logscale.WithRequest), or, for a body too large to decode, with the
-// body left to read in full.
+// returns r for the handler, with its body left to read in full and, for a
+// body within api.MaxBodyBytes, the body decoded once in its context
+// (logscale.WithRequest), which the LogScale API then serves from.
 func peekOperations(r *http.Request, ops *[]string) *http.Request {
 	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
 	if err != nil || len(body) > api.MaxBodyBytes {
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
 		return r
 	}
 	req := logscale.ParseRequest(body)
