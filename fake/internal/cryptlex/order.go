@@ -68,18 +68,41 @@ func (s *state) ordered(userID string, order listOrder) []*pat {
 }
 
 // change runs f, which changes field of t, keeping t's place in the
-// orders by that field.
+// orders by that field. t moves only past the tokens between its old and
+// its new place, so a token used again and again (which stays in front
+// when listed by last use) costs a binary search.
 func (s *state) change(t *pat, field string, f func()) {
-	var moved []*orderedPATs
+	type place struct {
+		o *orderedPATs
+		i int
+	}
+	var moved []place
 	for _, o := range s.orders[t.UserID] {
 		if o.order.field == field {
-			o.remove(t)
-			moved = append(moved, o)
+			if i, found := slices.BinarySearchFunc(o.pats, t, o.compare); found {
+				moved = append(moved, place{o, i})
+			}
 		}
 	}
 	f()
-	for _, o := range moved {
-		o.insert(t)
+	for _, p := range moved {
+		p.o.resettle(p.i)
+	}
+}
+
+// resettle moves the token at index i, whose field has changed, to its
+// place in the order.
+func (o *orderedPATs) resettle(i int) {
+	t := o.pats[i]
+	switch {
+	case i > 0 && o.compare(o.pats[i-1], t) > 0:
+		k, _ := slices.BinarySearchFunc(o.pats[:i], t, o.compare)
+		copy(o.pats[k+1:i+1], o.pats[k:i])
+		o.pats[k] = t
+	case i+1 < len(o.pats) && o.compare(o.pats[i+1], t) < 0:
+		k, _ := slices.BinarySearchFunc(o.pats[i+1:], t, o.compare)
+		copy(o.pats[i:i+k], o.pats[i+1:i+1+k])
+		o.pats[i+k] = t
 	}
 }
 
