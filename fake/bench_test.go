@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
@@ -17,6 +18,9 @@ import (
 )
 
 const benchTokensQuery = `{"query":"{ tokens(sortBy: Name, limit: 50) { totalResults results { id name expireAt createdAt __typename } } }"}`
+
+// listTokensQuery is the LogScale query of the side-by-side comparison.
+const listTokensQuery = `{"query":"query ListTokens { tokens(sortBy: Name) { totalResults results { id name createdAt expireAt } } }"}`
 
 // postGraphQL sends body to srv's /graphql with token and fails b unless the
 // answer is 200.
@@ -139,4 +143,36 @@ func BenchmarkIdleHeap(b *testing.B) {
 		}
 	}
 	b.ReportMetric(perServer, "heap-B/server")
+}
+
+// BenchmarkHandler serves the requests of the side-by-side comparison
+// (cmd/fakeserver's TestSideBySide) through Handler, without a network:
+// the server's own cost per request.
+func BenchmarkHandler(b *testing.B) {
+	requests := map[string]func() *http.Request{
+		"unleash": func() *http.Request {
+			r := httptest.NewRequest(http.MethodGet, "/api/admin/user/tokens", nil)
+			r.Header.Set("Authorization", fixtures.UnleashToken)
+			return r
+		},
+		"logscale": func() *http.Request {
+			r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(listTokensQuery))
+			r.Header.Set("Authorization", "Bearer "+fixtures.LogScaleToken)
+			r.Header.Set("Content-Type", "application/json")
+			return r
+		},
+	}
+	for _, api := range []string{"unleash", "logscale"} {
+		b.Run(api, func(b *testing.B) {
+			h := fake.Start(b).Handler()
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, requests[api]())
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
 }

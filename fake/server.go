@@ -235,7 +235,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if v != nil {
 		c.api = v.Name()
 		if op, ok := v.(api.Operator); ok && r.Method == http.MethodPost && r.Body != nil {
-			c.ops = peekOperations(r, op)
+			r = peekOperations(r, op, &c.ops)
 		}
 	}
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
@@ -280,18 +280,21 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	out.send(w, false)
 }
 
-// peekOperations reads the GraphQL operations of r's body and leaves the
-// body for the handler to read in full.
-func peekOperations(r *http.Request, op api.Operator) []string {
+// peekOperations reads the operations of r's body into ops and returns r
+// for the handler, with its body left to read in full and, for a body
+// within api.MaxBodyBytes, what op parsed of it in its context, so that the
+// body is decoded once.
+func peekOperations(r *http.Request, op api.Operator, ops *[]string) *http.Request {
 	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
 	r.Body = struct {
 		io.Reader
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
 	if err != nil || len(body) > api.MaxBodyBytes {
-		return nil
+		return r
 	}
-	return op.Operations(r.URL.Path, body)
+	r, *ops = op.Operations(r, body)
+	return r
 }
 
 // logRequest writes the one log line of a request.

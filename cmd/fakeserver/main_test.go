@@ -27,8 +27,9 @@ import (
 // testVersion is stamped into the binary under test with -ldflags.
 const testVersion = "v0.0.0-test"
 
-// binary is the fakeserver executable built once by TestMain.
-var binary string
+// binary is the fakeserver executable built once by TestMain; bareBinary
+// is the baseline server of TestSideBySide, built with it.
+var binary, bareBinary string
 
 func TestMain(m *testing.M) {
 	os.Exit(buildAndRun(m))
@@ -46,6 +47,13 @@ func buildAndRun(m *testing.M) int {
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		fmt.Fprintf(os.Stderr, "build fakeserver: %v\n", err)
+		return 1
+	}
+	bareBinary = filepath.Join(dir, "bareserver")
+	cmd = exec.Command("go", "build", "-o", bareBinary, "./testdata/bareserver")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "build bareserver: %v\n", err)
 		return 1
 	}
 	return m.Run()
@@ -808,8 +816,8 @@ func BenchmarkStartToFirstResponse(b *testing.B) {
 
 // residentMiB returns the resident set size of process pid from
 // /proc/PID/status (Linux only; 0 elsewhere).
-func residentMiB(b *testing.B, pid int) float64 {
-	b.Helper()
+func residentMiB(tb testing.TB, pid int) float64 {
+	tb.Helper()
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0

@@ -7,7 +7,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/tokenfake/tokenfake/fixtures"
 )
+
+// IsDefaultFixtures reports whether fsys is the default fixtures,
+// fixtures.FS(). They are embedded in the binary and never change, so an
+// API may decode them once per process and share the result, read-only,
+// between all its instances.
+func IsDefaultFixtures(fsys fs.FS) bool { return fsys == fixtures.FS() }
 
 // ReadFixture decodes the JSON file name of fsys into v. Decoding is strict:
 // an unknown field or data after the top-level value is an error, and syntax

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -8,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 type sample struct {
@@ -71,5 +74,24 @@ func TestReadFixture(t *testing.T) {
 				t.Errorf("ReadFixture = %v, %v, %+v; want %v, nil, %+v", found, err, got, tt.wantFound, tt.want)
 			}
 		})
+	}
+}
+
+func TestIsDefaultFixtures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		fsys fs.FS
+		want bool
+	}{
+		{"the embedded fixtures", fixtures.FS(), true},
+		{"a map", fstest.MapFS{"logscale.json": {Data: []byte("{}")}}, false},
+		{"a directory", os.DirFS("."), false},
+		{"none", nil, false},
+	}
+	for _, tt := range tests {
+		if got := api.IsDefaultFixtures(tt.fsys); got != tt.want {
+			t.Errorf("%s: IsDefaultFixtures = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -70,10 +70,11 @@ type Route struct {
 // do: scripted rules and journal filters can select requests by them.
 type Operator interface {
 	Vendor
-	// Operations names the operations of a request to path with body:
-	// its root fields and operation name. It returns nil for a request
-	// that has none, or a body it cannot read.
-	Operations(path string, body []byte) []string
+	// Operations names the operations of r, whose body is body: its root
+	// fields and operation name (nil for a request that has none, or a
+	// body it cannot read). It returns r, or r with what it parsed of body
+	// in its context, so that its handler does not parse body again.
+	Operations(r *http.Request, body []byte) (*http.Request, []string)
 }
 
 // Owns reports whether path is prefix or lies under it at a "/".

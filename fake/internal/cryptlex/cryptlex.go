@@ -10,6 +10,7 @@
 package cryptlex
 
 import (
+	"io/fs"
 	"log/slog"
 	"sync"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/webhook"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // PathPrefix is where the API is served.
@@ -61,7 +63,11 @@ func New(env api.Env, opts Options) (*API, error) {
 	if hosts == nil {
 		hosts, _ = webhook.NewAllowlist() // loopback only: no entry to reject
 	}
-	data, err := loadDataSet(env.Fixtures, hosts)
+	load := loadDataSet
+	if api.IsDefaultFixtures(env.Fixtures) {
+		load = func(fs.FS, *webhook.Allowlist) (*dataSet, error) { return defaultDataSet() }
+	}
+	data, err := load(env.Fixtures, hosts)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +121,14 @@ func (a *API) Prefixes() []string { return []string{PathPrefix, WebhooksPath} }
 // Deliveries returns the dispatcher of the API's webhook deliveries. The
 // owner of the API closes it.
 func (a *API) Deliveries() *webhook.Dispatcher { return a.hooks }
+
+// defaultDataSet is the data set of the default fixtures, loaded once per
+// process; it is immutable (states are built from it by newState). The
+// default fixtures have no webhooks, so no allowlist can refuse them.
+var defaultDataSet = sync.OnceValues(func() (*dataSet, error) {
+	loopback, _ := webhook.NewAllowlist()
+	return loadDataSet(fixtures.FS(), loopback)
+})
 
 // Register adds the API's routes to r.
 func (a *API) Register(r *mux.Router) {

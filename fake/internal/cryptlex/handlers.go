@@ -88,10 +88,10 @@ func (a *API) serve(h handler, scope string, token *Claims, c *call, bodyErr *ap
 	}
 	c.caller = caller
 	before := caller.LastUsedAt
-	caller.LastUsedAt = &c.now
+	a.state.setLastUsed(caller, &c.now)
 	status, out, herr := h(c)
 	if herr != nil {
-		caller.LastUsedAt = before
+		a.state.setLastUsed(caller, before)
 	}
 	return status, out, herr
 }
@@ -260,25 +260,32 @@ func (a *API) list(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	search := strings.ToLower(lq.search)
-	var found []*pat
-	for _, t := range a.state.tokens {
-		if t.UserID == c.caller.UserID && strings.Contains(strings.ToLower(t.Name), search) {
-			found = append(found, t)
-		}
-	}
-	slices.SortFunc(found, func(x, y *pat) int {
-		if n := compareField(x, y, lq.sortField); n != 0 {
-			if lq.descending {
-				return -n
-			}
-			return n
-		}
-		return cmpUint(x.seq, y.seq)
-	})
+	// The user's tokens in the list's order, kept by the state: a page
+	// costs what it holds (and, with a search, the tokens before it).
+	pats := a.state.ordered(c.caller.UserID, listOrder{lq.sortField, lq.descending})
 	out := []tokenJSON{}
-	for _, t := range page(found, lq) {
-		out = append(out, a.data.tokenView(t))
+	if lq.page > len(pats)/lq.limit+1 {
+		return http.StatusOK, out, nil // beyond the last page
+	}
+	start := (lq.page - 1) * lq.limit
+	if lq.search == "" {
+		for _, t := range pats[min(start, len(pats)):min(start+lq.limit, len(pats))] {
+			out = append(out, a.data.tokenView(t))
+		}
+		return http.StatusOK, out, nil
+	}
+	search := strings.ToLower(lq.search)
+	found := 0
+	for _, t := range pats {
+		if len(out) == lq.limit {
+			break
+		}
+		if strings.Contains(strings.ToLower(t.Name), search) {
+			if found >= start {
+				out = append(out, a.data.tokenView(t))
+			}
+			found++
+		}
 	}
 	return http.StatusOK, out, nil
 }
@@ -509,7 +516,7 @@ func (a *API) patch(c *call) (int, any, *apiError) {
 		return 0, nil, conflict()
 	}
 	if t.Revoked != revoked {
-		t.Revoked, t.UpdatedAt = revoked, c.now
+		a.state.change(t, "updatedAt", func() { t.Revoked, t.UpdatedAt = revoked, c.now })
 		a.emit(EventPATUpdated, a.data.tokenView(t), c.now)
 	}
 	return http.StatusOK, a.data.tokenView(t), nil

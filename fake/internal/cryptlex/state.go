@@ -40,7 +40,8 @@ type pat struct {
 // organizations and resellers are fixed by the fixtures.
 type state struct {
 	tokens   map[string]*pat
-	byName   map[nameKey]map[string]*pat // tokens by user and name
+	byName   map[nameKey]map[string]*pat           // tokens by user and name
+	orders   map[string]map[listOrder]*orderedPATs // by user; see ordered
 	nextSeq  uint64
 	webhooks map[string]*hook
 }
@@ -49,7 +50,8 @@ type state struct {
 type nameKey struct{ userID, name string }
 
 func (d *dataSet) newState() *state {
-	s := &state{tokens: make(map[string]*pat, len(d.tokens)), byName: make(map[nameKey]map[string]*pat)}
+	s := &state{tokens: make(map[string]*pat, len(d.tokens)), byName: make(map[nameKey]map[string]*pat),
+		orders: make(map[string]map[listOrder]*orderedPATs)}
 	for _, t := range d.tokens {
 		t.Scopes = slices.Clone(t.Scopes)
 		s.add(&pat{fixturedToken: t})
@@ -79,11 +81,17 @@ func (s *state) add(t *pat) {
 		s.byName[k] = make(map[string]*pat)
 	}
 	s.byName[k][t.ID] = t
+	for _, o := range s.orders[t.UserID] {
+		o.insert(t)
+	}
 }
 
 // remove deletes t.
 func (s *state) remove(t *pat) {
 	delete(s.tokens, t.ID)
+	for _, o := range s.orders[t.UserID] {
+		o.remove(t)
+	}
 	k := nameKey{t.UserID, t.Name}
 	delete(s.byName[k], t.ID)
 	if len(s.byName[k]) == 0 {

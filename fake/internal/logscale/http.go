@@ -66,16 +66,20 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textError(status, textUnauthorized).Write(w)
 		return
 	}
-	body, rerr := readBody(r)
-	if rerr != nil {
-		rerr.Write(w)
+	pr := requestFrom(r.Context())
+	if pr == nil {
+		body, rerr := readBody(r)
+		if rerr != nil {
+			rerr.Write(w)
+			return
+		}
+		pr = ParseRequest(body)
+	}
+	if pr.err != nil {
+		textError(http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(pr.body, pr.err).Error()).Write(w)
 		return
 	}
-	var req graphQLRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		textError(http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(body, err).Error()).Write(w)
-		return
-	}
+	req := pr.req
 	if req.Query == nil {
 		textError(http.StatusBadRequest, textMalformedPrefix+"the request has no query").Write(w)
 		return
@@ -95,11 +99,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeGraphQL(w, a.tooLargeResponse())
 		return
 	}
-	// Resolver errors get their locations from the document, parsed only
-	// when there is such an error. A query too long or not parsable has
-	// only graphql-go's own errors, which carry locations already.
+	// Resolver errors get their locations from the document, parsed once
+	// with the request. A query too long or not parsable has only
+	// graphql-go's own errors, which carry locations already.
 	res.Errors = withoutFormatArtifacts(res.Errors)
-	var doc *ast.QueryDocument
+	doc := pr.doc
 	for _, e := range res.Errors {
 		if e.ResolverError == nil && len(e.Path) == 0 {
 			e.Message = coercionMessage(*req.Query, opName, req.Variables, e.Message)
@@ -119,18 +123,32 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeGraphQL(w, graphQLResponse{Data: res.Data, Errors: res.Errors})
 }
 
-// writeGraphQL answers 200 with res as JSON.
+// writeGraphQL answers 200 with res as JSON. The data, which graphql-go
+// writes as compact JSON, is copied as it is; only the errors are encoded.
 func writeGraphQL(w http.ResponseWriter, res graphQLResponse) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(res); err != nil {
-		textError(http.StatusInternalServerError, ErrorText(http.StatusInternalServerError)).Write(w)
-		return
+	buf := bytes.NewBuffer(make([]byte, 0, len(res.Data)+32))
+	buf.WriteByte('{')
+	if len(res.Data) > 0 {
+		buf.WriteString(`"data":`)
+		buf.Write(res.Data)
 	}
+	if len(res.Errors) > 0 {
+		if len(res.Data) > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`"errors":`)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res.Errors); err != nil {
+			textError(http.StatusInternalServerError, ErrorText(http.StatusInternalServerError)).Write(w)
+			return
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	buf.WriteByte('}')
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	_, _ = w.Write(buf.Bytes())
 }
 
 // sangriaPhrases rewrite graphql-go's validation wording into Sangria's.

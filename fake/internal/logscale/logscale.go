@@ -10,13 +10,14 @@
 package logscale
 
 import (
-	"fmt"
+	"io/fs"
 	"net/http"
 	"sync"
 
 	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // Path is where the API is served.
@@ -37,15 +38,24 @@ type API struct {
 // New builds the API from env.Fixtures (logscale.json). A missing file gives
 // an API with no data; a malformed one an error that names the file.
 func New(env api.Env) (*API, error) {
-	st, err := loadFixtures(env.Fixtures)
+	load := loadFixtures
+	if api.IsDefaultFixtures(env.Fixtures) {
+		load = func(fs.FS) (*state, error) { return defaultState() }
+	}
+	st, err := load(env.Fixtures)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := executableSchema(); err != nil {
-		return nil, fmt.Errorf("logscale schema: %w", err)
-	}
+	// The schema is built on its own goroutine, so that in a new process
+	// the rest of the server starts meanwhile; the first request waits for
+	// it.
+	go func() { _, _ = executableSchema() }()
 	return &API{env: env, initial: st, st: st.clone(), ingested: map[ingestKey]IngestCount{}}, nil
 }
+
+// defaultState is the state of the default fixtures, loaded once per
+// process: like every API's initial state, it is never changed.
+var defaultState = sync.OnceValues(func() (*state, error) { return loadFixtures(fixtures.FS()) })
 
 // Title returns "LogScale".
 func (a *API) Title() string { return "LogScale" }
@@ -69,12 +79,15 @@ func (a *API) Name() string { return "logscale" }
 func (a *API) Prefixes() []string { return []string{Path, ingestPrefix, PathIngestHECAlias} }
 
 // Operations names the root fields and the operation name of a GraphQL
-// request body (see Operations); requests to other paths have none.
-func (a *API) Operations(path string, body []byte) []string {
-	if path != Path {
-		return nil
+// request to /graphql with body, and returns r with the request parsed in
+// its context, for ServeHTTP to serve without decoding body again.
+// Requests to other paths have no operations.
+func (a *API) Operations(r *http.Request, body []byte) (*http.Request, []string) {
+	if r.URL.Path != Path {
+		return r, nil
 	}
-	return Operations(body)
+	pr := ParseRequest(body)
+	return r.WithContext(WithRequest(r.Context(), pr)), pr.Operations()
 }
 
 // Register adds /graphql and the ingest endpoints to r. Every method is

@@ -1,11 +1,66 @@
 package logscale
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 )
+
+// Request is a GraphQL request body decoded once: the server reads its
+// operations (for its journal and scripted rules) and hands it to the API
+// with WithRequest, which then serves it without reading or decoding the
+// body again.
+type Request struct {
+	body []byte
+	req  graphQLRequest
+	err  error              // from decoding body into req
+	doc  *ast.QueryDocument // req's query parsed, nil if it does not parse
+	ops  []string
+}
+
+// ParseRequest decodes body, a request body of at most api.MaxBodyBytes.
+func ParseRequest(body []byte) *Request {
+	r := &Request{body: body}
+	r.err = json.Unmarshal(body, &r.req)
+	if r.err != nil {
+		// A body the API refuses with 400; its operations as a body
+		// that names only a query and an operation name.
+		r.ops = Operations(body)
+		return r
+	}
+	if r.req.Query == nil || *r.req.Query == "" {
+		return r
+	}
+	opName := ""
+	if r.req.OperationName != nil {
+		opName = *r.req.OperationName
+	}
+	if doc, err := parser.ParseQuery(&ast.Source{Input: *r.req.Query}); err == nil {
+		r.doc = doc
+		r.ops = operations(doc, opName)
+	}
+	return r
+}
+
+// Operations returns what Operations returns for the request's body.
+func (r *Request) Operations() []string { return r.ops }
+
+type requestKey struct{}
+
+// WithRequest returns ctx carrying req, the decoded body of the request ctx
+// belongs to. The API serves a request whose context carries one from it,
+// without reading the request's body.
+func WithRequest(ctx context.Context, req *Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, req)
+}
+
+// requestFrom returns the Request ctx carries, or nil.
+func requestFrom(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
 
 // Operations returns the root field names of the operation a GraphQL request
 // body selects (in document order, each once, fragments at the root
@@ -25,7 +80,15 @@ func Operations(body []byte) []string {
 	if err != nil {
 		return nil
 	}
-	op := selectOperation(doc, req.OperationName)
+	return operations(doc, req.OperationName)
+}
+
+// operations is Operations for a parsed query; nil for a nil doc.
+func operations(doc *ast.QueryDocument, opName string) []string {
+	if doc == nil {
+		return nil
+	}
+	op := selectOperation(doc, opName)
 	if op == nil {
 		return nil
 	}
@@ -58,7 +121,7 @@ func Operations(body []byte) []string {
 		}
 	}
 	walk(op.SelectionSet)
-	add(req.OperationName)
+	add(opName)
 	return names
 }
 

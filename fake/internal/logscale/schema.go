@@ -45,8 +45,10 @@ const (
 )
 
 // executableSchema returns the parsed schema bound to the resolvers. It is
-// parsed once per process: it holds no state (resolvers find the API and
-// the caller in the request's context), so every API shares it.
+// one immutable value per process, built once, by the first caller (New
+// starts that on a goroutine) while later callers wait: it holds no state
+// (resolvers find the API and the caller in the request's context), so
+// every API shares it. TestSchema checks that it builds.
 var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 	return graphql.ParseSchema(sdl, &root{},
 		graphql.MaxDepth(MaxQueryDepth),

@@ -54,7 +54,32 @@ type patsJSON struct {
 	PATs []patJSON `json:"pats"`
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(timeLayout)
+	}
+	// What t.Format(timeLayout) writes, without parsing the layout: the
+	// list answer writes two or three times per PAT.
+	hour, minute, sec := t.Clock()
+	var b [len(timeLayout)]byte
+	put := func(at, v, digits int) {
+		for i := at + digits - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	put(5, int(month), 2)
+	put(8, day, 2)
+	put(11, hour, 2)
+	put(14, minute, 2)
+	put(17, sec, 2)
+	put(20, t.Nanosecond()/int(time.Millisecond), 3)
+	b[4], b[7], b[10], b[13], b[16], b[19], b[23] = '-', '-', 'T', ':', ':', '.', 'Z'
+	return string(b[:])
+}
 
 // view renders p; the secret only when withSecret.
 func (p *pat) view(withSecret bool) patJSON {

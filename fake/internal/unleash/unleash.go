@@ -10,6 +10,7 @@ package unleash
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/random"
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // PathPrefix is where the API is served.
@@ -58,12 +60,30 @@ const errorIDLabel = 0x756e6c65617368 // "unleash"
 // New builds the API from env.Fixtures (unleash.json). A missing file gives
 // an API without users; a malformed one an error naming the file.
 func New(env api.Env, opts Options) (*API, error) {
-	fx, st, err := loadFixtures(env.Fixtures)
+	load := loadFixtures
+	if api.IsDefaultFixtures(env.Fixtures) {
+		load = func(fs.FS) (fixtureData, *state, error) {
+			fx, err := defaultFixtures()
+			if err != nil {
+				return fx, nil, err
+			}
+			st, err := newState(fx)
+			return fx, st, err
+		}
+	}
+	fx, st, err := load(env.Fixtures)
 	if err != nil {
 		return nil, err
 	}
 	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), initial: fx, st: st}, nil
 }
+
+// defaultFixtures is the data of the default fixtures, decoded once per
+// process; states are built from it (newState) and never change it.
+var defaultFixtures = sync.OnceValues(func() (fixtureData, error) {
+	fx, _, err := loadFixtures(fixtures.FS())
+	return fx, err
+})
 
 // Title returns "Unleash".
 func (a *API) Title() string { return "Unleash" }

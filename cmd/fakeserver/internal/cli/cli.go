@@ -55,7 +55,9 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 }
 
 func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, version string) int {
-	logger := newLogger(cfg.logFormat, stderr)
+	logOut := newLogWriter(stderr)
+	defer logOut.Close()
+	logger := newLogger(cfg.logFormat, logOut)
 	srv, err := fake.NewServer(serverOptions(cfg, logger)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "fakeserver: %s\n", oneLine(err))

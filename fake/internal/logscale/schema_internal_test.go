@@ -1,0 +1,12 @@
+package logscale
+
+import "testing"
+
+// TestSchema checks that the schema builds: New does not wait for it, so a
+// broken SDL or resolver would otherwise show only as a 500 on /graphql.
+func TestSchema(t *testing.T) {
+	t.Parallel()
+	if _, err := executableSchema(); err != nil {
+		t.Fatalf("executableSchema: %v", err)
+	}
+}
