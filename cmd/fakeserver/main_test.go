@@ -802,7 +802,7 @@ func BenchmarkStartToFirstResponse(b *testing.B) {
 
 // residentMiB returns the resident set size of process pid from
 // /proc/PID/status (Linux only; 0 elsewhere).
-func residentMiB(b *testing.B, pid int) float64 {
+func residentMiB(b testing.TB, pid int) float64 {
 	b.Helper()
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
