@@ -53,6 +53,7 @@ type Server struct {
 	startup   []Scenario // loaded at start, and again by Reset
 	closing   chan struct{}
 	closeOnce sync.Once
+	conns     connTracker
 	ts        *httptest.Server
 }
 
@@ -82,7 +83,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	lim := s.cfg.limits
 	s.ts = &httptest.Server{Listener: newLimitListener(l, lim.Connections), Config: &http.Server{Handler: s.handler,
-		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout}}
+		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout, ConnState: s.conns.track}}
 	s.ts.Start()
 	return s, nil
 }
