@@ -13,8 +13,9 @@ import (
 )
 
 // checkResidentReturns fails t unless the resident size of p, grown by
-// grow (by at least minGrowth MiB), comes back near its idle figure within
-// seconds of release.
+// grow (by at least minGrowth MiB), gives back at least half of that growth
+// within seconds of release. (Without a release, none of it comes back
+// within the 20 seconds the test waits.)
 func checkResidentReturns(t *testing.T, p *process, minGrowth float64, grow, release func()) {
 	t.Helper()
 	pid := p.cmd.Process.Pid
@@ -28,7 +29,7 @@ func checkResidentReturns(t *testing.T, p *process, minGrowth float64, grow, rel
 	release()
 	// The memory goes back to the system in the background: wait for it,
 	// up to a bound far beyond what it takes.
-	target := idle + (full-idle)/4
+	target := idle + (full-idle)/2
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		now := residentMiB(t, pid)
