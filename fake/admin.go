@@ -88,6 +88,7 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
 	s.Reset()
+	s.releaseMemory()
 	writeAdminJSON(w, http.StatusOK, statusBody{Status: "ok"})
 }
 

@@ -18,6 +18,7 @@ type journal struct {
 	buf        []Request // buf[head:] are the entries, oldest first
 	head       int
 	bytes      int // the cost of buf[head:]
+	memory     memoryReleaser
 }
 
 func newJournal(l Limits) *journal {
@@ -60,11 +61,16 @@ func (j *journal) add(r *Request) {
 	}
 }
 
-// clear empties the journal and lets its memory go.
+// clear empties the journal and lets its memory go: when it held at least
+// releaseThreshold, back to the operating system at once.
 func (j *journal) clear() {
 	j.mu.Lock()
-	defer j.mu.Unlock()
+	dropped := j.bytes
 	j.buf, j.head, j.bytes = nil, 0, 0
+	j.mu.Unlock()
+	if dropped >= releaseThreshold {
+		j.memory.release()
+	}
 }
 
 // each calls fn on every entry, oldest first.

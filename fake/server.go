@@ -57,6 +57,7 @@ type Server struct {
 	startup   []Scenario // loaded at start, and again by Reset
 	closing   chan struct{}
 	closeOnce sync.Once
+	conns     connTracker
 	ts        *httptest.Server
 	tb        testing.TB // the test of a server made by Start
 }
@@ -88,7 +89,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	lim := s.cfg.limits
 	s.ts = &httptest.Server{Listener: newLimitListener(l, lim.Connections), Config: &http.Server{Handler: s.handler,
-		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout}}
+		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout, ConnState: s.conns.track}}
 	s.ts.Start()
 	return s, nil
 }

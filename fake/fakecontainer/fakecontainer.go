@@ -35,6 +35,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 	"github.com/tokenfake/tokenfake/fake"
+	"github.com/tokenfake/tokenfake/internal/envvar"
 )
 
 const (
@@ -133,7 +134,7 @@ func (c *Container) URL(ctx context.Context) (string, error) {
 	}
 	if inspect.HostConfig != nil && inspect.HostConfig.NetworkMode == "host" && inspect.Config != nil {
 		for _, kv := range inspect.Config.Env {
-			if addr, ok := strings.CutPrefix(kv, "FAKESERVER_ADDR="); ok {
+			if addr, ok := strings.CutPrefix(kv, envvar.Addr+"="); ok {
 				if _, port, err := net.SplitHostPort(addr); err == nil {
 					host, err := c.Host(ctx)
 					if err != nil {

@@ -164,8 +164,8 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, fmt.Errorf("invalid %s %q: want text or json", source("log-format", envvar.LogFormat), cfg.logFormat)
 	}
-	if cfg.journalLimit < 1 {
-		return cfg, fmt.Errorf("invalid %s %d: want at least 1", source("journal-limit", envvar.JournalLimit), cfg.journalLimit)
+	if cfg.journalLimit == 0 {
+		return cfg, fmt.Errorf("invalid %s %d: want a non-zero integer"+limitsUsageNegative, source("journal-limit", envvar.JournalLimit), cfg.journalLimit)
 	}
 	if cfg.fixtures != "" {
 		if _, err := fake.CheckFixturesDir(cfg.fixtures); err != nil {

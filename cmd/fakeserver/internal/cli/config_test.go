@@ -77,6 +77,11 @@ func TestParse(t *testing.T) {
 			want: with(func(c *config) { c.seed, c.start, c.journalLimit, c.unleashPATsDisabled = 1, at, 5, true }),
 		},
 		{
+			name: "negative journal limit",
+			env:  map[string]string{envvar.JournalLimit: "-1"},
+			want: with(func(c *config) { c.journalLimit = -1 }),
+		},
+		{
 			name: "false boolean variable",
 			env:  map[string]string{envvar.NoRateLimit: "false"},
 			want: defaults,

@@ -112,14 +112,25 @@ func (v durationValue) Set(s string) error {
 	return nil
 }
 
+// cutGrace is how long a stopping server may take, past its bound, to cut
+// the requests still in flight; after it the process exits anyway, and
+// what is left ends with it.
+const cutGrace = 50 * time.Millisecond
+
 // shutdown stops srv through fake.Server.Shutdown, waiting at most
 // timeout (negative: no bound) for the requests in flight.
 func shutdown(srv *fake.Server, timeout time.Duration) error {
-	ctx := context.Background()
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
+	if timeout <= 0 {
+		return srv.Shutdown(context.Background())
 	}
-	return srv.Shutdown(ctx)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout + cutGrace):
+		return context.DeadlineExceeded
+	}
 }
