@@ -3,6 +3,7 @@ package logscale
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -76,12 +77,7 @@ func coercionMessage(query, opName string, vars map[string]any, msg string) stri
 func findLeaf(v any, text, typ, field string) (string, bool) {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			if f, ok := findLeaf(v[k], text, typ, k); ok {
 				return f, true
 			}
@@ -105,11 +101,7 @@ func findLeaf(v any, text, typ, field string) (string, bool) {
 func literal(v any) string {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := slices.Sorted(maps.Keys(v))
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = k + ": " + literal(v[k])

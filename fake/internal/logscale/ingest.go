@@ -134,6 +134,20 @@ func (s *state) removeIngestToken(t *ingestToken) {
 	delete(s.ingestBySecret, t.token)
 }
 
+// repositoryIngestToken finds the repository called repoName and its
+// ingest token called name: Entity Not Found when either is missing.
+func (s *state) repositoryIngestToken(repoName, name string) (*searchDomain, *ingestToken, error) {
+	repo := s.repositoryByName(repoName)
+	if repo == nil {
+		return nil, nil, errNotFound
+	}
+	t := s.ingestTokenByName(repo.id, name)
+	if t == nil {
+		return nil, nil, errNotFound
+	}
+	return repo, t, nil
+}
+
 // repositoryByName finds a repository (not a view) by name, as domainByName does.
 func (s *state) repositoryByName(name string) *searchDomain {
 	d := s.domainByName(name)
@@ -336,13 +350,9 @@ func (root) AssignParserToIngestTokenV2(ctx context.Context, args struct {
 	in := args.Input
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	repo := a.st.repositoryByName(in.RepositoryName)
-	if repo == nil {
-		return nil, errNotFound
-	}
-	old := a.st.ingestTokenByName(repo.id, in.TokenName)
-	if old == nil {
-		return nil, errNotFound
+	repo, old, err := a.st.repositoryIngestToken(in.RepositoryName, in.TokenName)
+	if err != nil {
+		return nil, err
 	}
 	p := a.st.parserByName(repo.id, in.Parser)
 	if p == nil {
@@ -360,13 +370,9 @@ func (root) UnassignIngestToken(ctx context.Context, args struct{ RepositoryName
 	a := callFrom(ctx).api
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	repo := a.st.repositoryByName(args.RepositoryName)
-	if repo == nil {
-		return nil, errNotFound
-	}
-	old := a.st.ingestTokenByName(repo.id, args.TokenName)
-	if old == nil {
-		return nil, errNotFound
+	repo, old, err := a.st.repositoryIngestToken(args.RepositoryName, args.TokenName)
+	if err != nil {
+		return nil, err
 	}
 	t := *old
 	t.parserID = ""
@@ -380,13 +386,9 @@ func (root) RemoveIngestToken(ctx context.Context, args struct{ RepositoryName, 
 	a := callFrom(ctx).api
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	repo := a.st.repositoryByName(args.RepositoryName)
-	if repo == nil {
-		return nil, errNotFound
-	}
-	t := a.st.ingestTokenByName(repo.id, args.Name)
-	if t == nil {
-		return nil, errNotFound
+	_, t, err := a.st.repositoryIngestToken(args.RepositoryName, args.Name)
+	if err != nil {
+		return nil, err
 	}
 	a.st.removeIngestToken(t)
 	return &booleanResult{ok: true}, nil
