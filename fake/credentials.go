@@ -11,6 +11,8 @@ import (
 type Credential struct {
 	// API is APILogScale, APIUnleash or APICryptlex.
 	API string `json:"api"`
+	// Title names the API for people, such as "LogScale".
+	Title string `json:"title"`
 	// User names the owner (a username or an email); "" for a token that
 	// belongs to no user.
 	User string `json:"user"`
@@ -38,7 +40,7 @@ func (s *Server) Credentials() []Credential {
 			continue
 		}
 		for _, c := range l.Credentials() {
-			out = append(out, Credential{API: v.Name(), User: c.User, Kind: c.Kind, Name: c.Name, Note: c.Note,
+			out = append(out, Credential{API: v.Name(), Title: v.Title(), User: c.User, Kind: c.Kind, Name: c.Name, Note: c.Note,
 				Authorization: c.Authorization})
 		}
 	}

@@ -303,8 +303,10 @@ func TestGraphQLResultLimitRefusesFast(t *testing.T) {
 	msgs := graphQLErrors(t, do(t, srv, nil, hostile))
 	checkRefusal(t, msgs[0], "GraphQLResultBytes", "max-graphql-result-bytes", "FAKESERVER_MAX_GRAPHQL_RESULT_BYTES")
 
-	// The refusal comes before the result is built: the query that is
-	// refused takes far less time than a fortieth of it that is answered.
+	// The refusal comes before the result is built: building it all takes
+	// about forty times as long as answering a fortieth of it, and the
+	// refusal takes less than a quarter of that. The margin leaves room for
+	// a noisy machine; a refusal that waits for the whole result fails it.
 	part := aliasQuery(28)
 	unlimited := fake.Start(t, fake.WithLimits(fake.Limits{GraphQLResultBytes: -1}))
 	createLogScaleTokens(t, unlimited, 1000)
@@ -317,7 +319,7 @@ func TestGraphQLResultLimitRefusesFast(t *testing.T) {
 		return err
 	})
 	t.Logf("median: refused in %v; a fortieth of the query answered in %v", refused, answered)
-	if refused*2 > answered {
+	if refused > 10*answered {
 		t.Errorf("the refusal took %v, a fortieth of the query answered in full %v: the refusal is not early", refused, answered)
 	}
 

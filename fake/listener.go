@@ -21,9 +21,10 @@ const (
 // and closed; the listener goes on accepting.
 type limitListener struct {
 	net.Listener
-	slots    chan struct{}
-	refusing chan struct{}
-	refusal  []byte
+	slots     chan struct{}
+	refusing  chan struct{}
+	refusal   []byte
+	answering sync.WaitGroup // the refusals being answered
 }
 
 func newLimitListener(l net.Listener, max int) net.Listener {
@@ -50,15 +51,23 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		default:
 			select {
 			case l.refusing <- struct{}{}:
-				go func() {
+				l.answering.Go(func() {
 					defer func() { <-l.refusing }()
 					refuse(c, l.refusal)
-				}()
+				})
 			default:
 				_ = c.Close()
 			}
 		}
 	}
+}
+
+// Close stops accepting and waits for the refusals being answered, each
+// bounded by refuseTimeout, so that none outlives the server.
+func (l *limitListener) Close() error {
+	err := l.Listener.Close()
+	l.answering.Wait()
+	return err
 }
 
 // refuse answers c with the refusal and closes it. It reads what the

@@ -18,6 +18,7 @@ type memoryReleaser struct {
 	mu      sync.Mutex
 	running bool
 	again   bool
+	done    sync.WaitGroup // the release running, if any
 }
 
 // release starts a release unless one is running, in which case that one
@@ -30,7 +31,7 @@ func (m *memoryReleaser) release() {
 		return
 	}
 	m.running = true
-	go func() {
+	m.done.Go(func() {
 		for {
 			debug.FreeOSMemory()
 			m.mu.Lock()
@@ -42,8 +43,11 @@ func (m *memoryReleaser) release() {
 			m.again = false
 			m.mu.Unlock()
 		}
-	}()
+	})
 }
+
+// wait returns when no release runs.
+func (m *memoryReleaser) wait() { m.done.Wait() }
 
 // releaseMemory hands the memory freed so far back to the operating system
 // in the background (see memoryReleaser).

@@ -191,6 +191,7 @@ func (s *Server) Close() {
 	if s.ts != nil {
 		s.ts.Close()
 	}
+	s.journal.memory.wait()
 }
 
 // Reset puts the server back the way it started: every API's state back to

@@ -90,6 +90,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	schema, err := executableSchema()
 	if err != nil {
+		a.env.Logger.ErrorContext(r.Context(), "logscale: the GraphQL schema does not build", "err", err)
 		textError(http.StatusInternalServerError, ErrorText(http.StatusInternalServerError)).Write(w)
 		return
 	}

@@ -11,6 +11,7 @@ package logscale
 
 import (
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"sync"
 
@@ -45,6 +46,9 @@ func New(env api.Env) (*API, error) {
 	st, err := load(env.Fixtures)
 	if err != nil {
 		return nil, err
+	}
+	if env.Logger == nil {
+		env.Logger = slog.New(slog.DiscardHandler)
 	}
 	// The schema is built on its own goroutine, so that in a new process
 	// the rest of the server starts meanwhile; the first request waits for

@@ -52,13 +52,6 @@ func parseSub(fs *flag.FlagSet, usageLine string, args []string, stdout, stderr 
 	return 0, true
 }
 
-// apiTitles head each API's credentials.
-var apiTitles = map[string]string{
-	fake.APILogScale: "LogScale (POST /graphql)",
-	fake.APIUnleash:  "Unleash (/api/admin/user/tokens)",
-	fake.APICryptlex: "Cryptlex (/v3/personal-access-tokens)",
-}
-
 // credentials prints every credential of the fixtures.
 func credentials(_ context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := newSubFlags("credentials")
@@ -87,7 +80,7 @@ func credentials(_ context.Context, args []string, getenv func(string) string, s
 	for _, c := range creds {
 		if c.API != api {
 			api = c.API
-			fmt.Fprintln(stdout, apiTitles[api])
+			fmt.Fprintln(stdout, c.Title)
 		}
 		line := c.Kind
 		if c.Name != "" {

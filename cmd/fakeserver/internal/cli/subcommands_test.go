@@ -29,8 +29,8 @@ func TestCredentialsCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"LogScale (POST /graphql)\n  personal token \"Personal token\" of admin\n    Authorization: Bearer " + fixtures.LogScaleToken + "\n",
-		"Unleash (/api/admin/user/tokens)\n  personal access token \"tokenfake default token\" of admin\n    Authorization: " + fixtures.UnleashToken + "\n",
+		"LogScale\n  personal token \"Personal token\" of admin\n    Authorization: Bearer " + fixtures.LogScaleToken + "\n",
+		"Unleash\n  personal access token \"tokenfake default token\" of admin\n    Authorization: " + fixtures.UnleashToken + "\n",
 		"    Authorization: " + fixtures.UnleashAdminToken + "\n",
 		"  personal access token \"automation (all scopes)\" of admin@example.com\n    Authorization: Bearer " + fixtures.CryptlexToken + "\n",
 		"(without personalAccessToken:write)\n    Authorization: Bearer " + fixtures.CryptlexLimitedToken + "\n",
