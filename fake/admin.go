@@ -33,19 +33,13 @@ func (s *Server) adminHandler() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
 	})
-	r.HandleFunc(HealthPath, s.adminHealth).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/_fake/reset", s.adminReset).Methods(http.MethodPost)
-	r.HandleFunc("/_fake/scenarios", s.adminScenarios).Methods(http.MethodGet)
-	r.HandleFunc("/_fake/scenarios", s.adminUploadScenario).Methods(http.MethodPost)
-	r.HandleFunc("/_fake/scenarios", s.adminClearScenarios).Methods(http.MethodDelete)
-	r.HandleFunc("/_fake/scenarios/{name}", s.adminActivateScenario).Methods(http.MethodPut)
-	r.HandleFunc("/_fake/requests", s.adminRequests).Methods(http.MethodGet)
-	r.HandleFunc("/_fake/requests", s.adminClearRequests).Methods(http.MethodDelete)
-	r.HandleFunc("/_fake/clock", s.adminClock).Methods(http.MethodGet)
-	r.HandleFunc("/_fake/clock", s.adminSetClock).Methods(http.MethodPost)
-	r.HandleFunc("/_fake/credentials", s.adminCredentials).Methods(http.MethodGet)
-	r.HandleFunc("/_fake/cryptlex/tokens", s.adminCryptlexToken).Methods(http.MethodPost)
-	s.registerWebhookAdmin(r)
+	for _, rt := range s.adminRoutes() {
+		methods := []string{rt.Method}
+		if rt.Method == http.MethodGet && rt.Path == HealthPath {
+			methods = append(methods, http.MethodHead)
+		}
+		r.HandleFunc(rt.Path, rt.handler).Methods(methods...)
+	}
 	if s.cfg.adminToken == "" {
 		return r
 	}
@@ -59,6 +53,34 @@ func (s *Server) adminHandler() http.Handler {
 		}
 		r.ServeHTTP(w, req)
 	})
+}
+
+// adminRoute is one route of the admin API: what the index at / says of it
+// and the handler that serves it.
+type adminRoute struct {
+	Method, Path, Does string
+	handler            http.HandlerFunc
+}
+
+// adminRoutes are the admin API's routes, in the order the index lists
+// them.
+func (s *Server) adminRoutes() []adminRoute {
+	return []adminRoute{
+		{"GET", HealthPath, "health check", s.adminHealth},
+		{"GET", "/_fake/credentials", "every credential of the fixtures", s.adminCredentials},
+		{"POST", "/_fake/cryptlex/tokens", `a Cryptlex token: {"user": "jane.doe@example.com", "scopes": ["license:read"]}`, s.adminCryptlexToken},
+		{"POST", "/_fake/reset", "back to the fixtures, the clock and the start-up scenarios", s.adminReset},
+		{"GET", "/_fake/scenarios", "built-in and active scenarios", s.adminScenarios},
+		{"PUT", "/_fake/scenarios/{name}", "activate a built-in scenario", s.adminActivateScenario},
+		{"POST", "/_fake/scenarios", "activate the scenario in the body (YAML or JSON)", s.adminUploadScenario},
+		{"DELETE", "/_fake/scenarios", "remove every scripted rule", s.adminClearScenarios},
+		{"GET", "/_fake/requests", "the journal (?api=&operation=&method=&path=&status=&rule=)", s.adminRequests},
+		{"DELETE", "/_fake/requests", "empty the journal", s.adminClearRequests},
+		{"GET", "/_fake/clock", "the fake clock", s.adminClock},
+		{"POST", "/_fake/clock", `move it: {"advance": "24h"} or {"set": "2030-01-01T00:00:00Z"}`, s.adminSetClock},
+		{"GET", "/_fake/webhooks/deliveries", "the Cryptlex webhook deliveries and their attempts", s.adminDeliveries},
+		{"POST", "/_fake/webhooks/flush", "wait until every due webhook delivery has been attempted", s.adminFlushDeliveries},
+	}
 }
 
 // writeAdminJSON answers with status and v as JSON, ended by a newline so

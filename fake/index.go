@@ -32,31 +32,14 @@ type indexPage struct {
 	Guarded  bool // the admin API needs the admin token
 }
 
-// adminRoutes lists the admin API's routes.
-func adminRoutes() []indexRoute {
-	return []indexRoute{
-		{"GET", "/_fake/health", "health check"},
-		{"GET", "/_fake/credentials", "every credential of the fixtures"},
-		{"POST", "/_fake/cryptlex/tokens", `a Cryptlex token: {"user": "jane.doe@example.com", "scopes": ["license:read"]}`},
-		{"POST", "/_fake/reset", "back to the fixtures, the clock and the start-up scenarios"},
-		{"GET", "/_fake/scenarios", "built-in and active scenarios"},
-		{"PUT", "/_fake/scenarios/{name}", "activate a built-in scenario"},
-		{"POST", "/_fake/scenarios", "activate the scenario in the body (YAML or JSON)"},
-		{"DELETE", "/_fake/scenarios", "remove every scripted rule"},
-		{"GET", "/_fake/requests", "the journal (?api=&operation=&method=&path=&status=&rule=)"},
-		{"DELETE", "/_fake/requests", "empty the journal"},
-		{"GET", "/_fake/clock", "the fake clock"},
-		{"POST", "/_fake/clock", `move it: {"advance": "24h"} or {"set": "2030-01-01T00:00:00Z"}`},
-		{"GET", "/_fake/webhooks/deliveries", "the Cryptlex webhook deliveries and their attempts"},
-		{"POST", "/_fake/webhooks/flush", "wait until every due webhook delivery has been attempted"},
-	}
-}
-
 // serveIndex answers GET / with an index of what the server serves, and a
 // path that no API serves with 404 and the same index: as text, or as an
 // HTML page for a client that accepts text/html.
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
-	page := indexPage{Status: http.StatusOK, Admin: adminRoutes(), Guarded: s.cfg.adminToken != ""}
+	page := indexPage{Status: http.StatusOK, Guarded: s.cfg.adminToken != ""}
+	for _, rt := range s.adminRoutes() {
+		page.Admin = append(page.Admin, indexRoute{Method: rt.Method, Path: rt.Path, Does: rt.Does})
+	}
 	if r.URL.Path != "/" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		page.Status = http.StatusNotFound
 		page.Missing = r.Method + " " + r.URL.Path

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 )
@@ -146,12 +144,6 @@ const maxFlushWait = time.Minute
 // deliveriesBody answers the admin webhook routes.
 type deliveriesBody struct {
 	Deliveries []Delivery `json:"deliveries"`
-}
-
-// registerWebhookAdmin adds the admin routes of webhook deliveries to r.
-func (s *Server) registerWebhookAdmin(r *mux.Router) {
-	r.HandleFunc("/_fake/webhooks/deliveries", s.adminDeliveries).Methods(http.MethodGet)
-	r.HandleFunc("/_fake/webhooks/flush", s.adminFlushDeliveries).Methods(http.MethodPost)
 }
 
 func (s *Server) adminDeliveries(w http.ResponseWriter, _ *http.Request) {
