@@ -9,7 +9,8 @@ import (
 )
 
 // DefaultJournalLimit is how many requests the journal keeps unless
-// WithJournalLimit says otherwise. When it is full, the oldest are dropped.
+// WithLimits (JournalEntries) or WithJournalLimit says otherwise. When it
+// is full, the oldest are dropped.
 const DefaultJournalLimit = 10000
 
 // Request is one request in the server's journal. Requests to the admin API

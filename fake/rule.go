@@ -217,7 +217,7 @@ type RuleError struct {
 	Index   int    // the rule's position in its scenario or Script call
 	Name    string // the rule's name, if it has one
 	Field   string // such as "respond.status"
-	Problem string
+	Problem string // what is wrong with Field, such as "700 is not an HTTP status (100 to 599)"
 }
 
 // Error says which rule and field are wrong, and why, such as
