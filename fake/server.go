@@ -44,9 +44,10 @@ type Server struct {
 	cfg       config
 	clock     *Clock
 	random    *random.Source
-	vendors   []api.Vendor  // in a fixed order: logscale, unleash, cryptlex
-	logscale  *logscale.API // for what only LogScale has: IngestedEvents
-	cryptlex  *cryptlex.API // for what only Cryptlex has: CryptlexToken
+	vendors   []api.Vendor   // in a fixed order: logscale, unleash, cryptlex
+	prefixes  []vendorPrefix // every vendor's path prefixes, in the order of vendors
+	logscale  *logscale.API  // for what only LogScale has: IngestedEvents
+	cryptlex  *cryptlex.API  // for what only Cryptlex has: CryptlexToken
 	webhooks  *webhook.Dispatcher
 	router    *mux.Router  // the vendor APIs' routes
 	admin     http.Handler // built on first use
@@ -57,6 +58,7 @@ type Server struct {
 	startup   []Scenario // loaded at start, and again by Reset
 	closing   chan struct{}
 	closeOnce sync.Once
+	buffers   sync.Pool // of *bufferWriter, for vendor and scripted answers
 	conns     connTracker
 	ts        *httptest.Server
 	tb        testing.TB // the test of a server made by Start
@@ -138,6 +140,9 @@ func newServer(cfg config) (*Server, error) {
 	s.router.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
 	for _, v := range s.vendors {
 		v.Register(s.router)
+		for _, p := range v.Prefixes() {
+			s.prefixes = append(s.prefixes, vendorPrefix{prefix: p, vendor: v})
+		}
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
@@ -245,7 +250,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.journal.add(&entry)
 		s.logRequest(r, &entry)
 	}
-	out := newBufferWriter()
+	out := s.newBufferWriter(w)
+	defer s.releaseBufferWriter(out)
 	if v != nil {
 		if ru, ok := s.script.pick(&c); ok {
 			entry.Rule = ru.Name
@@ -318,13 +324,17 @@ func (s *Server) logRequest(r *http.Request, e *Request) {
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
 
+// vendorPrefix is a path prefix and the vendor API that serves it.
+type vendorPrefix struct {
+	prefix string
+	vendor api.Vendor
+}
+
 // vendorOf returns the vendor API that serves path, or nil.
 func (s *Server) vendorOf(path string) api.Vendor {
-	for _, v := range s.vendors {
-		for _, p := range v.Prefixes() {
-			if api.Owns(p, path) {
-				return v
-			}
+	for _, p := range s.prefixes {
+		if api.Owns(p.prefix, path) {
+			return p.vendor
 		}
 	}
 	return nil
