@@ -96,12 +96,16 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 	if kinds == nil && search == "" && parents == nil {
 		// Every token matches: the page is a slice of the index.
 		page.total = len(index)
-		for i := skip; i < len(index) && len(page.results) < limit; i++ {
-			t := index[i]
+		n := max(0, min(limit, len(index)-skip))
+		resolvers := make([]tokenResolver, n)
+		page.results = make([]*tokenResolver, n)
+		for j := range n {
+			t := index[skip+j]
 			if desc {
-				t = index[len(index)-1-i]
+				t = index[len(index)-1-skip-j]
 			}
-			page.results = append(page.results, &tokenResolver{api: a, t: t})
+			resolvers[j] = tokenResolver{api: a, t: t}
+			page.results[j] = &resolvers[j]
 		}
 		chargeTokens(ctx, page.results)
 		return page, nil
