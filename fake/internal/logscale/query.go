@@ -104,7 +104,7 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 			if desc {
 				t = index[len(index)-1-skip-j]
 			}
-			resolvers[j] = tokenResolver{api: a, t: t}
+			resolvers[j] = newTokenResolver(a, t)
 			page.results[j] = &resolvers[j]
 		}
 		chargeTokens(ctx, page.results)
@@ -119,7 +119,8 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 			continue
 		}
 		if page.total >= skip && len(page.results) < limit {
-			page.results = append(page.results, &tokenResolver{api: a, t: t})
+			tr := newTokenResolver(a, t)
+			page.results = append(page.results, &tr)
 		}
 		page.total++
 	}
@@ -136,7 +137,8 @@ func (root) Token(ctx context.Context, args struct{ TokenID string }) (*tokenRes
 	if t == nil {
 		return nil, errNotFound
 	}
-	return &tokenResolver{api: c.api, t: t}, nil
+	tr := newTokenResolver(c.api, t)
+	return &tr, nil
 }
 
 // IPFilters resolves Query.ipFilters.
