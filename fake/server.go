@@ -275,7 +275,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			out.header.Set(RuleHeader, ru.Name)
 		}
 	}
-	note := &api.Note{}
+	note := &out.note
 	s.router.ServeHTTP(out, r.WithContext(api.WithNote(r.Context(), note)))
 	if in := note.Ingested; in != nil {
 		entry.Ingested = &Ingested{Repository: in.Repository, Token: in.Token, Events: in.Events}
