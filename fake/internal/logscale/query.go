@@ -92,24 +92,25 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 		}
 		return true
 	}
-	page := &tokenPage{results: []*tokenResolver{}}
+	page := &tokenPage{Results: []*tokenResolver{}}
 	if kinds == nil && search == "" && parents == nil {
 		// Every token matches: the page is a slice of the index.
-		page.total = len(index)
+		page.TotalResults = int32(len(index))
 		n := max(0, min(limit, len(index)-skip))
 		resolvers := make([]tokenResolver, n)
-		page.results = make([]*tokenResolver, n)
+		page.Results = make([]*tokenResolver, n)
 		for j := range n {
 			t := index[skip+j]
 			if desc {
 				t = index[len(index)-1-skip-j]
 			}
 			resolvers[j] = newTokenResolver(a, t)
-			page.results[j] = &resolvers[j]
+			page.Results[j] = &resolvers[j]
 		}
-		chargeTokens(ctx, page.results)
+		chargeTokens(ctx, page.Results)
 		return page, nil
 	}
+	total := 0
 	for i := range index {
 		t := index[i]
 		if desc {
@@ -118,13 +119,14 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 		if !match(t) {
 			continue
 		}
-		if page.total >= skip && len(page.results) < limit {
+		if total >= skip && len(page.Results) < limit {
 			tr := newTokenResolver(a, t)
-			page.results = append(page.results, &tr)
+			page.Results = append(page.Results, &tr)
 		}
-		page.total++
+		total++
 	}
-	chargeTokens(ctx, page.results)
+	page.TotalResults = int32(total)
+	chargeTokens(ctx, page.Results)
 	return page, nil
 }
 

@@ -87,17 +87,12 @@ func (r *tokenResolver) ToOrganizationPermissionsToken() (*tokenResolver, bool) 
 	return r, r.t.kind == kindOrganization
 }
 
-// tokenPage resolves TokenQueryResultSet.
+// tokenPage resolves TokenQueryResultSet from its fields, which graphql-go
+// reads without a reflective call.
 type tokenPage struct {
-	total   int
-	results []*tokenResolver
+	TotalResults int32            // TokenQueryResultSet.totalResults
+	Results      []*tokenResolver // TokenQueryResultSet.results
 }
-
-// TotalResults resolves TokenQueryResultSet.totalResults.
-func (p *tokenPage) TotalResults() int32 { return int32(p.total) }
-
-// Results resolves TokenQueryResultSet.results.
-func (p *tokenPage) Results() []*tokenResolver { return p.results }
 
 // ipFilterResolver resolves IPFilter.
 type ipFilterResolver struct{ f *ipFilter }
