@@ -88,15 +88,42 @@ func isJSON(b []byte) bool {
 	return len(b) > 0 && (b[0] == '{' || b[0] == '[') && json.Valid(b)
 }
 
-// bufferWriter is an http.ResponseWriter that keeps what is written, to
-// send it later.
+// maxPooledBody is the largest body buffer a bufferWriter keeps for the
+// next request; larger ones are left to the garbage collector, so that the
+// pool holds at most this much per buffer.
+const maxPooledBody = 64 << 10
+
+// bufferWriter is an http.ResponseWriter that keeps the status and body
+// written, to send them later, and the request's api.Note. Its headers are those of the ResponseWriter
+// it will send on: nothing is sent on it before WriteHeader.
 type bufferWriter struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	note   api.Note // what the vendor handler tells about the request
 }
 
-func newBufferWriter() *bufferWriter { return &bufferWriter{header: http.Header{}} }
+// newBufferWriter returns a bufferWriter, from the server's pool, for an
+// answer to be sent on w. release gives it back.
+func (s *Server) newBufferWriter(w http.ResponseWriter) *bufferWriter {
+	b, _ := s.buffers.Get().(*bufferWriter)
+	if b == nil {
+		b = &bufferWriter{}
+	}
+	b.header = w.Header()
+	return b
+}
+
+// release puts b back into the server's pool once its answer is sent,
+// unless its body buffer grew beyond maxPooledBody.
+func (s *Server) releaseBufferWriter(b *bufferWriter) {
+	if b.body.Cap() > maxPooledBody {
+		return
+	}
+	b.header, b.status, b.note = nil, 0, api.Note{}
+	b.body.Reset()
+	s.buffers.Put(b)
+}
 
 func (b *bufferWriter) Header() http.Header { return b.header }
 
@@ -113,17 +140,17 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 	return b.body.Write(p)
 }
 
-// send writes the kept response to w. With truncate, it announces the
-// whole body in Content-Length but sends only half of it: net/http then
-// closes the connection, as the body fell short.
+// send writes the kept response to w, the ResponseWriter whose headers b
+// holds. With truncate, it announces the whole body in Content-Length but
+// sends only half of it: net/http then closes the connection, as the body
+// fell short.
 func (b *bufferWriter) send(w http.ResponseWriter, truncate bool) {
 	h := w.Header()
-	for k, v := range b.header {
-		h[k] = v
-	}
 	body := b.body.Bytes()
-	if h.Get("Content-Length") != "" || truncate {
-		h.Set("Content-Length", strconv.Itoa(len(body)))
+	var n [20]byte
+	length := strconv.AppendInt(n[:0], int64(len(body)), 10)
+	if cl := h.Get("Content-Length"); truncate || cl != "" && cl != string(length) {
+		h.Set("Content-Length", string(length))
 	}
 	if truncate {
 		h.Set("Connection", "close")

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"net/http"
 	"strings"
 	"sync"
 )
@@ -33,7 +34,7 @@ func (j *journal) add(r *Request) {
 	// operation name may share the memory of a much larger request (the
 	// method shares the request line, long path included).
 	e := *r
-	e.Method = strings.Clone(r.Method)
+	e.Method = cloneMethod(r.Method)
 	e.Path = strings.Clone(r.Path)
 	e.Operations = make([]string, len(r.Operations))
 	for i, op := range r.Operations {
@@ -116,4 +117,26 @@ func cutUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// cloneMethod returns a copy of method that shares no memory with the
+// request: a standard method's own constant, any other a clone.
+func cloneMethod(method string) string {
+	switch method {
+	case http.MethodGet:
+		return http.MethodGet
+	case http.MethodPost:
+		return http.MethodPost
+	case http.MethodDelete:
+		return http.MethodDelete
+	case http.MethodPut:
+		return http.MethodPut
+	case http.MethodPatch:
+		return http.MethodPatch
+	case http.MethodHead:
+		return http.MethodHead
+	case http.MethodOptions:
+		return http.MethodOptions
+	}
+	return strings.Clone(method)
 }

@@ -44,11 +44,12 @@ type Server struct {
 	cfg       config
 	clock     *Clock
 	random    *random.Source
-	vendors   []api.Vendor  // in a fixed order: logscale, unleash, cryptlex
-	logscale  *logscale.API // for what only LogScale has: IngestedEvents
-	cryptlex  *cryptlex.API // for what only Cryptlex has: CryptlexToken
+	vendors   []api.Vendor   // in a fixed order: logscale, unleash, cryptlex
+	prefixes  []vendorPrefix // every vendor's path prefixes, in the order of vendors
+	logscale  *logscale.API  // for what only LogScale has: IngestedEvents
+	cryptlex  *cryptlex.API  // for what only Cryptlex has: CryptlexToken
 	webhooks  *webhook.Dispatcher
-	router    *mux.Router  // the vendor APIs' routes
+	router    *mux.Router  // for paths no vendor API owns: the index, or 404
 	admin     http.Handler // built on first use
 	adminOnce sync.Once
 	handler   http.Handler
@@ -57,6 +58,7 @@ type Server struct {
 	startup   []Scenario // loaded at start, and again by Reset
 	closing   chan struct{}
 	closeOnce sync.Once
+	buffers   sync.Pool // of *bufferWriter, for vendor and scripted answers
 	conns     connTracker
 	ts        *httptest.Server
 	tb        testing.TB // the test of a server made by Start
@@ -134,10 +136,21 @@ func newServer(cfg config) (*Server, error) {
 	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", loaded)
 	// Paths are routed as sent: none of the vendors redirects a path with
 	// empty or dot segments to its cleaned form, so neither does the fake.
-	s.router = mux.NewRouter().SkipClean(true)
-	s.router.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
+	// Each API has a router of its own, as every route of an API lies
+	// within its prefixes: a request is matched against its API's routes
+	// only. A path no API owns goes to a router without routes.
+	newRouter := func() *mux.Router {
+		r := mux.NewRouter().SkipClean(true)
+		r.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
+		return r
+	}
+	s.router = newRouter()
 	for _, v := range s.vendors {
-		v.Register(s.router)
+		r := newRouter()
+		v.Register(r)
+		for _, p := range v.Prefixes() {
+			s.prefixes = append(s.prefixes, vendorPrefix{prefix: p, vendor: v, router: r})
+		}
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
@@ -232,7 +245,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
 		return
 	}
-	v := s.vendorOf(r.URL.Path)
+	v, router := s.route(r.URL.Path)
 	c := incoming{method: r.Method, path: r.URL.Path}
 	if v != nil {
 		c.api = v.Name()
@@ -246,7 +259,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.journal.add(&entry)
 		s.logRequest(r, &entry)
 	}
-	out := newBufferWriter()
+	out := s.newBufferWriter(w)
+	defer s.releaseBufferWriter(out)
 	if v != nil {
 		if ru, ok := s.script.pick(&c); ok {
 			entry.Rule = ru.Name
@@ -270,8 +284,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			out.header.Set(RuleHeader, ru.Name)
 		}
 	}
-	note := &api.Note{}
-	s.router.ServeHTTP(out, r.WithContext(api.WithNote(r.Context(), note)))
+	note := &out.note
+	router.ServeHTTP(out, r.WithContext(api.WithNote(r.Context(), note)))
 	if in := note.Ingested; in != nil {
 		entry.Ingested = &Ingested{Repository: in.Repository, Token: in.Token, Events: in.Events}
 	}
@@ -319,14 +333,21 @@ func (s *Server) logRequest(r *http.Request, e *Request) {
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
 
-// vendorOf returns the vendor API that serves path, or nil.
-func (s *Server) vendorOf(path string) api.Vendor {
-	for _, v := range s.vendors {
-		for _, p := range v.Prefixes() {
-			if api.Owns(p, path) {
-				return v
-			}
+// vendorPrefix is a path prefix, the vendor API that serves it and the
+// router of that API's routes.
+type vendorPrefix struct {
+	prefix string
+	vendor api.Vendor
+	router *mux.Router
+}
+
+// route returns the vendor API that serves path and its router, or nil and
+// the router of paths no API owns.
+func (s *Server) route(path string) (api.Vendor, *mux.Router) {
+	for _, p := range s.prefixes {
+		if api.Owns(p.prefix, path) {
+			return p.vendor, p.router
 		}
 	}
-	return nil
+	return nil, s.router
 }

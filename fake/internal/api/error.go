@@ -56,7 +56,11 @@ func MustJSON(v any) []byte {
 // WriteJSON answers with status and v (see MustJSON) as JSON, sent with
 // contentType.
 func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
-	b := MustJSON(v)
+	WriteBody(w, status, contentType, MustJSON(v))
+}
+
+// WriteBody answers with status and the body b, sent with contentType.
+func WriteBody(w http.ResponseWriter, status int, contentType string, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(b)))

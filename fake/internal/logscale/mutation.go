@@ -179,7 +179,8 @@ func (c *call) createOutput(spec tokenSpec) (*createOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &createOutput{str: t.String(), t: &tokenResolver{api: c.api, t: t}}, nil
+	tr := newTokenResolver(c.api, t)
+	return &createOutput{str: t.String(), t: &tr}, nil
 }
 
 func (c *call) createString(spec tokenSpec) (string, error) {

@@ -92,20 +92,25 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 		}
 		return true
 	}
-	page := &tokenPage{results: []*tokenResolver{}}
+	page := &tokenPage{Results: []*tokenResolver{}}
 	if kinds == nil && search == "" && parents == nil {
 		// Every token matches: the page is a slice of the index.
-		page.total = len(index)
-		for i := skip; i < len(index) && len(page.results) < limit; i++ {
-			t := index[i]
+		page.TotalResults = int32(len(index))
+		n := max(0, min(limit, len(index)-skip))
+		resolvers := make([]tokenResolver, n)
+		page.Results = make([]*tokenResolver, n)
+		for j := range n {
+			t := index[skip+j]
 			if desc {
-				t = index[len(index)-1-i]
+				t = index[len(index)-1-skip-j]
 			}
-			page.results = append(page.results, &tokenResolver{api: a, t: t})
+			resolvers[j] = newTokenResolver(a, t)
+			page.Results[j] = &resolvers[j]
 		}
-		chargeTokens(ctx, page.results)
+		chargeTokens(ctx, page.Results)
 		return page, nil
 	}
+	total := 0
 	for i := range index {
 		t := index[i]
 		if desc {
@@ -114,12 +119,14 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 		if !match(t) {
 			continue
 		}
-		if page.total >= skip && len(page.results) < limit {
-			page.results = append(page.results, &tokenResolver{api: a, t: t})
+		if total >= skip && len(page.Results) < limit {
+			tr := newTokenResolver(a, t)
+			page.Results = append(page.Results, &tr)
 		}
-		page.total++
+		total++
 	}
-	chargeTokens(ctx, page.results)
+	page.TotalResults = int32(total)
+	chargeTokens(ctx, page.Results)
 	return page, nil
 }
 
@@ -132,7 +139,8 @@ func (root) Token(ctx context.Context, args struct{ TokenID string }) (*tokenRes
 	if t == nil {
 		return nil, errNotFound
 	}
-	return &tokenResolver{api: c.api, t: t}, nil
+	tr := newTokenResolver(c.api, t)
+	return &tr, nil
 }
 
 // IPFilters resolves Query.ipFilters.

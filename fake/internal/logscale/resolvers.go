@@ -13,22 +13,23 @@ import (
 var errNotFound = errors.New("Entity Not Found")
 
 // tokenResolver resolves the Token interface and its four object types.
+// Its exported fields resolve the Token fields of the same names: graphql-go
+// reads a field without the reflective call a method takes, and a page
+// lists many tokens.
 type tokenResolver struct {
 	api *API
 	t   *token
+
+	ID        string // Token.id
+	Name      string // Token.name
+	CreatedAt Long   // Token.createdAt
+	ExpireAt  *Long  // Token.expireAt
 }
 
-// ID resolves Token.id.
-func (r *tokenResolver) ID() string { return r.t.id }
-
-// Name resolves Token.name.
-func (r *tokenResolver) Name() string { return r.t.name }
-
-// ExpireAt resolves Token.expireAt.
-func (r *tokenResolver) ExpireAt() *Long { return longPtr(r.t.expireAt) }
-
-// CreatedAt resolves Token.createdAt.
-func (r *tokenResolver) CreatedAt() Long { return Long(r.t.createdAt) }
+// newTokenResolver returns the resolver of t, a token of a.
+func newTokenResolver(a *API, t *token) tokenResolver {
+	return tokenResolver{api: a, t: t, ID: t.id, Name: t.name, CreatedAt: Long(t.createdAt), ExpireAt: longPtr(t.expireAt)}
+}
 
 // IPFilter resolves Token.ipFilter: the rules of the token's filter.
 func (r *tokenResolver) IPFilter() *string {
@@ -86,17 +87,12 @@ func (r *tokenResolver) ToOrganizationPermissionsToken() (*tokenResolver, bool) 
 	return r, r.t.kind == kindOrganization
 }
 
-// tokenPage resolves TokenQueryResultSet.
+// tokenPage resolves TokenQueryResultSet from its fields, which graphql-go
+// reads without a reflective call.
 type tokenPage struct {
-	total   int
-	results []*tokenResolver
+	TotalResults int32            // TokenQueryResultSet.totalResults
+	Results      []*tokenResolver // TokenQueryResultSet.results
 }
-
-// TotalResults resolves TokenQueryResultSet.totalResults.
-func (p *tokenPage) TotalResults() int32 { return int32(p.total) }
-
-// Results resolves TokenQueryResultSet.results.
-func (p *tokenPage) Results() []*tokenResolver { return p.results }
 
 // ipFilterResolver resolves IPFilter.
 type ipFilterResolver struct{ f *ipFilter }
@@ -177,7 +173,8 @@ func (r *userResolver) Token() *tokenResolver {
 	if t == nil {
 		return nil
 	}
-	return &tokenResolver{api: r.api, t: t}
+	tr := newTokenResolver(r.api, t)
+	return &tr
 }
 
 func optional(s string) *string {

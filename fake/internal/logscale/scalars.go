@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// Long is the GraphQL scalar Long: a 64-bit integer sent as a JSON number.
+// Long is the GraphQL scalar Long: a 64-bit integer, which encoding/json
+// (and so graphql-go) writes as a JSON number.
 type Long int64
 
 // ImplementsGraphQLType tells graphql-go that Long is the scalar Long.
@@ -33,17 +34,10 @@ func (l *Long) UnmarshalGraphQL(input any) error {
 	return nil
 }
 
-// MarshalJSON writes l as a JSON number.
-func (l Long) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(l), 10), nil }
-
-// longPtr returns a *Long for an optional epoch-milliseconds value.
-func longPtr(v *int64) *Long {
-	if v == nil {
-		return nil
-	}
-	l := Long(*v)
-	return &l
-}
+// longPtr returns an optional epoch-milliseconds value as a *Long: the same
+// pointer, which resolvers hand to graphql-go to read; the values it points
+// to are never changed in place.
+func longPtr(v *int64) *Long { return (*Long)(v) }
 
 // RepoOrViewName is the GraphQL scalar RepoOrViewName: a repository's or
 // view's name, sent as a string.

@@ -57,6 +57,7 @@ var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 		graphql.OverlapValidationLimit(MaxFieldPairs),
 		graphql.MaxParallelism(1),
 		graphql.UseStringDescriptions(),
+		graphql.UseFieldResolvers(),
 		graphql.Logger(panicLogger{}),
 		graphql.PanicHandler(panicHandler{}),
 		graphql.Tracer(resultTracer{}),

@@ -2,7 +2,10 @@ package unleash
 
 import (
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
 
 // patPrefix starts every PAT secret; Unleash looks a token up as a PAT only
@@ -38,35 +41,23 @@ type pat struct {
 	seenAt      time.Time // zero until first used
 }
 
-// patJSON is Unleash's patSchema.
-type patJSON struct {
-	ID          int     `json:"id"`
-	Secret      string  `json:"secret,omitempty"`
-	CreatedAt   string  `json:"createdAt"`
-	SeenAt      *string `json:"seenAt"`
-	UserID      int     `json:"userId"`
-	Description string  `json:"description"`
-	ExpiresAt   string  `json:"expiresAt"`
-}
+// formatTime renders t as Unleash does (timeLayout).
+func formatTime(t time.Time) string { return string(appendTime(nil, t)) }
 
-// patsJSON is Unleash's patsSchema.
-type patsJSON struct {
-	PATs []patJSON `json:"pats"`
-}
-
-func formatTime(t time.Time) string {
+// appendTime appends t as Unleash renders it (timeLayout).
+func appendTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
-		return t.Format(timeLayout)
+		return t.AppendFormat(b, timeLayout)
 	}
-	// What t.Format(timeLayout) writes, without parsing the layout: the
-	// list answer writes two or three times per PAT.
+	// What t.AppendFormat(b, timeLayout) writes, without parsing the
+	// layout: the list answer writes two or three times per PAT.
 	hour, minute, sec := t.Clock()
-	var b [len(timeLayout)]byte
+	var d [len(timeLayout)]byte
 	put := func(at, v, digits int) {
 		for i := at + digits - 1; i >= at; i-- {
-			b[i] = byte('0' + v%10)
+			d[i] = byte('0' + v%10)
 			v /= 10
 		}
 	}
@@ -77,27 +68,69 @@ func formatTime(t time.Time) string {
 	put(14, minute, 2)
 	put(17, sec, 2)
 	put(20, t.Nanosecond()/int(time.Millisecond), 3)
-	b[4], b[7], b[10], b[13], b[16], b[19], b[23] = '-', '-', 'T', ':', ':', '.', 'Z'
-	return string(b[:])
+	d[4], d[7], d[10], d[13], d[16], d[19], d[23] = '-', '-', 'T', ':', ':', '.', 'Z'
+	return append(b, d[:]...)
 }
 
-// view renders p; the secret only when withSecret.
-func (p *pat) view(withSecret bool) patJSON {
-	v := patJSON{
-		ID:          p.id,
-		CreatedAt:   formatTime(p.createdAt),
-		UserID:      p.userID,
-		Description: p.description,
-		ExpiresAt:   formatTime(p.expiresAt),
+// patJSONSize is about the length of a PAT in JSON, with its secret and a
+// short description.
+const patJSONSize = 256
+
+// appendJSON appends p as Unleash's patSchema, the JSON object
+// {"id", "secret" (only withSecret, and never empty), "createdAt",
+// "seenAt" (null until first used), "userId", "description", "expiresAt"},
+// written as encoding/json writes it.
+func (p *pat) appendJSON(b []byte, withSecret bool) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, int64(p.id), 10)
+	if withSecret && p.secret != "" {
+		b = append(b, `,"secret":`...)
+		b = appendJSONString(b, p.secret)
 	}
-	if withSecret {
-		v.Secret = p.secret
+	b = append(b, `,"createdAt":"`...)
+	b = appendTime(b, p.createdAt)
+	b = append(b, `","seenAt":`...)
+	if p.seenAt.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '"')
+		b = appendTime(b, p.seenAt)
+		b = append(b, '"')
 	}
-	if !p.seenAt.IsZero() {
-		s := formatTime(p.seenAt)
-		v.SeenAt = &s
+	b = append(b, `,"userId":`...)
+	b = strconv.AppendInt(b, int64(p.userID), 10)
+	b = append(b, `,"description":`...)
+	b = appendJSONString(b, p.description)
+	b = append(b, `,"expiresAt":"`...)
+	b = appendTime(b, p.expiresAt)
+	return append(b, `"}`...)
+}
+
+// appendPATsJSON appends pats as Unleash's patsSchema: {"pats": [...]},
+// without secrets.
+func appendPATsJSON(b []byte, pats []*pat) []byte {
+	b = append(b, `{"pats":[`...)
+	for i, p := range pats {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = p.appendJSON(b, false)
 	}
-	return v
+	return append(b, "]}"...)
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it:
+// printable ASCII other than the quote, the backslash and the HTML
+// characters < > & as is, anything else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return append(b, api.MustJSON(s)...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // insert adds p to the indexes. p.id must be new.

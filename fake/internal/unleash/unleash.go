@@ -283,11 +283,7 @@ func (a *API) list(w http.ResponseWriter, c caller) {
 		err.value().Write(w)
 		return
 	}
-	out := patsJSON{PATs: make([]patJSON, 0, len(u.pats))}
-	for _, p := range u.pats {
-		out.PATs = append(out.PATs, p.view(false))
-	}
-	api.WriteJSON(w, http.StatusOK, contentTypeJSON, out)
+	api.WriteBody(w, http.StatusOK, contentTypeJSON, appendPATsJSON(make([]byte, 0, 64+len(u.pats)*patJSONSize), u.pats))
 }
 
 // create answers POST, with Unleash's checks in Unleash's order.
@@ -334,7 +330,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, c caller, body any)
 	}
 	a.st.nextID++
 	a.st.insert(p)
-	api.WriteJSON(w, http.StatusCreated, contentTypeJSON, p.view(true))
+	api.WriteBody(w, http.StatusCreated, contentTypeJSON, p.appendJSON(make([]byte, 0, patJSONSize), true))
 }
 
 // newSecret draws a secret not in use: "user:" and 56 lowercase hex digits.
