@@ -142,7 +142,7 @@ func loadDataSet(fsys fs.FS, hosts *webhook.Allowlist) (*dataSet, error) {
 		return d, err
 	}
 	if err := d.build(&f, hosts); err != nil {
-		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
+		return nil, api.FixtureError(fsys, FixtureFile, err)
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package cryptlex_test
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -296,8 +297,8 @@ func TestWebhookFixtures(t *testing.T) {
 		"no token":         {`"token": "example-secret"`, `"token": ""`},
 	} {
 		_, err := fake.NewServer(fake.WithFixtures(fstest.MapFS{cryptlex.FixtureFile: {Data: []byte(strings.Replace(file, bad[0], bad[1], 1))}}))
-		if err == nil || !strings.Contains(err.Error(), "cryptlex.json: webhooks[0]") {
-			t.Errorf("%s: NewServer error = %v, want one naming cryptlex.json: webhooks[0]", name, err)
+		if err == nil || !regexp.MustCompile(`cryptlex\.json: line \d+, column \d+: webhooks\[0\]: `).MatchString(err.Error()) {
+			t.Errorf("%s: NewServer error = %v, want one naming cryptlex.json, the line and column, and webhooks[0]", name, err)
 		}
 	}
 }

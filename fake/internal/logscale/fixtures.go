@@ -150,7 +150,7 @@ func loadFixtures(fsys fs.FS) (*state, error) {
 	}
 	st, err := buildState(&f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", FixtureFile, err)
+		return nil, api.FixtureError(fsys, FixtureFile, err)
 	}
 	return st, nil
 }

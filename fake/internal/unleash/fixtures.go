@@ -56,7 +56,7 @@ func loadFixtures(fsys fs.FS) (fixtureData, *state, error) {
 	}
 	st, err := newState(fx)
 	if err != nil {
-		return fx, nil, fmt.Errorf("%s: %w", FixtureFile, err)
+		return fx, nil, api.FixtureError(fsys, FixtureFile, err)
 	}
 	return fx, st, nil
 }
