@@ -1,9 +1,12 @@
 package logscale
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/tokenfake/tokenfake/fake/internal/random"
 )
 
 // ipRule is one line of an IP filter: "allow" or "deny", then "all", an
@@ -64,4 +67,72 @@ func ipAllowed(filter string, addr netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// CreateIPFilter resolves Mutation.createIPFilter.
+func (root) CreateIPFilter(ctx context.Context, args struct {
+	Input struct{ Name, IPFilter string }
+}) (*ipFilterResolver, error) {
+	a := callFrom(ctx).api
+	name := strings.TrimSpace(args.Input.Name)
+	if name == "" {
+		return nil, errNameEmpty
+	}
+	if _, err := parseIPFilter(args.Input.IPFilter); err != nil {
+		return nil, fmt.Errorf(errIPFilterSyntax, err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	id := a.env.Random.String(random.Alnum, entityIDLength)
+	for a.st.ipFiltersByID[id] != nil {
+		id = a.env.Random.String(random.Alnum, entityIDLength)
+	}
+	f := &ipFilter{id: id, name: name, filter: args.Input.IPFilter}
+	a.st.putIPFilter(f)
+	return &ipFilterResolver{f: f}, nil
+}
+
+// UpdateIPFilter resolves Mutation.updateIPFilter.
+func (root) UpdateIPFilter(ctx context.Context, args struct {
+	Input struct {
+		ID       string
+		Name     *string
+		IPFilter *string
+	}
+}) (*ipFilterResolver, error) {
+	a := callFrom(ctx).api
+	in := args.Input
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old := a.st.ipFiltersByID[in.ID]
+	if old == nil {
+		return nil, errNotFound
+	}
+	f := *old
+	if in.Name != nil {
+		if f.name = strings.TrimSpace(*in.Name); f.name == "" {
+			return nil, errNameEmpty
+		}
+	}
+	if in.IPFilter != nil {
+		if _, err := parseIPFilter(*in.IPFilter); err != nil {
+			return nil, fmt.Errorf(errIPFilterSyntax, err)
+		}
+		f.filter = *in.IPFilter
+	}
+	a.st.putIPFilter(&f)
+	return &ipFilterResolver{f: &f}, nil
+}
+
+// DeleteIPFilter resolves Mutation.deleteIPFilter. Tokens that used the
+// filter are no longer limited by it.
+func (root) DeleteIPFilter(ctx context.Context, args idInput) (bool, error) {
+	a := callFrom(ctx).api
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.st.ipFiltersByID[args.Input.ID] == nil {
+		return false, errNotFound
+	}
+	a.st.removeIPFilter(args.Input.ID)
+	return true, nil
 }
