@@ -106,25 +106,31 @@ func (l Limits) over(base Limits) Limits {
 // limitNames says, for a Limits field, what it counts and the fakeserver
 // flag and environment variable that set it.
 func limitNames(field string) (what, flag, env string) {
+	l := envvar.LimitOf(field)
+	return limitWhat(field), l.Flag, l.Var
+}
+
+// limitWhat says what a Limits field counts.
+func limitWhat(field string) string {
 	switch field {
 	case "JournalEntries":
-		return "journal entries", "journal-limit", envvar.JournalLimit
+		return "journal entries"
 	case "JournalBytes":
-		return "journal bytes", "journal-bytes", envvar.JournalBytes
+		return "journal bytes"
 	case "GraphQLResultBytes":
-		return "bytes of GraphQL result", "max-graphql-result-bytes", envvar.MaxGraphQLResult
+		return "bytes of GraphQL result"
 	case "Rules":
-		return "scripted rules", "max-rules", envvar.MaxRules
+		return "scripted rules"
 	case "LogScaleTokens":
-		return "LogScale tokens", "max-logscale-tokens", envvar.MaxLogScaleTokens
+		return "LogScale tokens"
 	case "UnleashPATs":
-		return "Unleash PATs", "max-unleash-pats", envvar.MaxUnleashPATs
+		return "Unleash PATs"
 	case "CryptlexPATs":
-		return "Cryptlex PATs", "max-cryptlex-pats", envvar.MaxCryptlexPATs
+		return "Cryptlex PATs"
 	case "Connections":
-		return "open connections", "max-connections", envvar.MaxConnections
+		return "open connections"
 	}
-	panic("fake: no limit named " + field)
+	return field
 }
 
 // capOf is the limit field of Limits with value max, as the vendor APIs

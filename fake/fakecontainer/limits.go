@@ -59,16 +59,16 @@ func limitVars(l *fake.Limits) []limitVar {
 			}}
 	}
 	return []limitVar{
-		count(envvar.JournalLimit, func(l *fake.Limits) *int { return &l.JournalEntries }),
-		count(envvar.JournalBytes, func(l *fake.Limits) *int { return &l.JournalBytes }),
-		count(envvar.MaxGraphQLResult, func(l *fake.Limits) *int { return &l.GraphQLResultBytes }),
-		count(envvar.MaxRules, func(l *fake.Limits) *int { return &l.Rules }),
-		count(envvar.MaxLogScaleTokens, func(l *fake.Limits) *int { return &l.LogScaleTokens }),
-		count(envvar.MaxUnleashPATs, func(l *fake.Limits) *int { return &l.UnleashPATs }),
-		count(envvar.MaxCryptlexPATs, func(l *fake.Limits) *int { return &l.CryptlexPATs }),
-		count(envvar.MaxConnections, func(l *fake.Limits) *int { return &l.Connections }),
-		duration(envvar.ReadHeaderTimeout, func(l *fake.Limits) *time.Duration { return &l.ReadHeaderTimeout }),
-		duration(envvar.IdleTimeout, func(l *fake.Limits) *time.Duration { return &l.IdleTimeout }),
+		count(envvar.LimitOf("JournalEntries").Var, func(l *fake.Limits) *int { return &l.JournalEntries }),
+		count(envvar.LimitOf("JournalBytes").Var, func(l *fake.Limits) *int { return &l.JournalBytes }),
+		count(envvar.LimitOf("GraphQLResultBytes").Var, func(l *fake.Limits) *int { return &l.GraphQLResultBytes }),
+		count(envvar.LimitOf("Rules").Var, func(l *fake.Limits) *int { return &l.Rules }),
+		count(envvar.LimitOf("LogScaleTokens").Var, func(l *fake.Limits) *int { return &l.LogScaleTokens }),
+		count(envvar.LimitOf("UnleashPATs").Var, func(l *fake.Limits) *int { return &l.UnleashPATs }),
+		count(envvar.LimitOf("CryptlexPATs").Var, func(l *fake.Limits) *int { return &l.CryptlexPATs }),
+		count(envvar.LimitOf("Connections").Var, func(l *fake.Limits) *int { return &l.Connections }),
+		duration(envvar.LimitOf("ReadHeaderTimeout").Var, func(l *fake.Limits) *time.Duration { return &l.ReadHeaderTimeout }),
+		duration(envvar.LimitOf("IdleTimeout").Var, func(l *fake.Limits) *time.Duration { return &l.IdleTimeout }),
 	}
 }
 

@@ -31,3 +31,39 @@ const (
 	ReadHeaderTimeout = "FAKESERVER_READ_HEADER_TIMEOUT"
 	IdleTimeout       = "FAKESERVER_IDLE_TIMEOUT"
 )
+
+// Limit names the fakeserver flag and the variable that set one field of
+// fake.Limits.
+type Limit struct {
+	Flag string // without its dash, such as "journal-bytes"
+	Var  string
+}
+
+// LimitOf returns the flag and the variable of the fake.Limits field named
+// field (the journal's entries are set by -journal-limit). It panics for a
+// name that is not a field, which is a bug of the caller.
+func LimitOf(field string) Limit {
+	switch field {
+	case "JournalEntries":
+		return Limit{"journal-limit", JournalLimit}
+	case "JournalBytes":
+		return Limit{"journal-bytes", JournalBytes}
+	case "GraphQLResultBytes":
+		return Limit{"max-graphql-result-bytes", MaxGraphQLResult}
+	case "Rules":
+		return Limit{"max-rules", MaxRules}
+	case "LogScaleTokens":
+		return Limit{"max-logscale-tokens", MaxLogScaleTokens}
+	case "UnleashPATs":
+		return Limit{"max-unleash-pats", MaxUnleashPATs}
+	case "CryptlexPATs":
+		return Limit{"max-cryptlex-pats", MaxCryptlexPATs}
+	case "Connections":
+		return Limit{"max-connections", MaxConnections}
+	case "ReadHeaderTimeout":
+		return Limit{"read-header-timeout", ReadHeaderTimeout}
+	case "IdleTimeout":
+		return Limit{"idle-timeout", IdleTimeout}
+	}
+	panic("envvar: no limit named " + field)
+}

@@ -120,7 +120,7 @@ func serveFlags(cfg *config) *flag.FlagSet {
 		"also deliver Cryptlex webhooks to these `HOSTS` (comma-separated host names,\nIP addresses or CIDR prefixes); loopback is always allowed ("+envvar.WebhookHosts+")")
 	cfg.limits, cfg.shutdownTimeout = fake.DefaultLimits(), DrainTimeout
 	for _, l := range limitFlags(cfg) {
-		fs.Var(l.value, l.name, l.usage+" ("+l.env+")")
+		fs.Var(l.value, l.Flag, l.usage+" ("+l.Var+")")
 	}
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	return fs
@@ -210,9 +210,9 @@ func applyEnv(cfg *config, getenv func(name, env string) string) error {
 		_ = hostList{&cfg.webhookHosts}.Set(v)
 	}
 	for _, l := range limitFlags(cfg) {
-		if v := getenv(l.name, l.env); v != "" {
+		if v := getenv(l.Flag, l.Var); v != "" {
 			if err := l.value.Set(v); err != nil {
-				return fmt.Errorf("invalid %s %q: %v", l.env, v, err)
+				return fmt.Errorf("invalid %s %q: %v", l.Var, v, err)
 			}
 		}
 	}

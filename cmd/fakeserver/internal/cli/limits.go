@@ -17,24 +17,26 @@ const limitsUsageNegative = "; negative: no limit"
 
 // limitFlag is a flag, with its variable, that sets a limit.
 type limitFlag struct {
-	name, env, usage string
-	value            flag.Value
+	envvar.Limit
+	usage string
+	value flag.Value
 }
 
 // limitFlags are the flags of cfg's limits, bound to its fields.
 func limitFlags(cfg *config) []limitFlag {
 	l := &cfg.limits
+	limit := envvar.LimitOf
 	return []limitFlag{
-		{"journal-bytes", envvar.JournalBytes, "keep at most `SIZE` of journal (bytes, or with KiB, MiB, GiB)", bytesValue{&l.JournalBytes}},
-		{"max-graphql-result-bytes", envvar.MaxGraphQLResult, "refuse a GraphQL result larger than `SIZE`", bytesValue{&l.GraphQLResultBytes}},
-		{"max-rules", envvar.MaxRules, "hold at most `N` scripted rules", intValue{&l.Rules}},
-		{"max-logscale-tokens", envvar.MaxLogScaleTokens, "hold at most `N` LogScale tokens", intValue{&l.LogScaleTokens}},
-		{"max-unleash-pats", envvar.MaxUnleashPATs, "hold at most `N` Unleash PATs", intValue{&l.UnleashPATs}},
-		{"max-cryptlex-pats", envvar.MaxCryptlexPATs, "hold at most `N` Cryptlex PATs", intValue{&l.CryptlexPATs}},
-		{"max-connections", envvar.MaxConnections, "keep at most `N` connections open; more are answered 503", intValue{&l.Connections}},
-		{"read-header-timeout", envvar.ReadHeaderTimeout, "close a connection whose request headers take longer than `DURATION`", durationValue{&l.ReadHeaderTimeout}},
-		{"idle-timeout", envvar.IdleTimeout, "close a kept-alive connection idle for `DURATION`", durationValue{&l.IdleTimeout}},
-		{"shutdown-timeout", envvar.ShutdownTimeout, "on SIGINT or SIGTERM, wait at most `DURATION` for requests in flight", durationValue{&cfg.shutdownTimeout}},
+		{limit("JournalBytes"), "keep at most `SIZE` of journal (bytes, or with KiB, MiB, GiB)", bytesValue{&l.JournalBytes}},
+		{limit("GraphQLResultBytes"), "refuse a GraphQL result larger than `SIZE`", bytesValue{&l.GraphQLResultBytes}},
+		{limit("Rules"), "hold at most `N` scripted rules", intValue{&l.Rules}},
+		{limit("LogScaleTokens"), "hold at most `N` LogScale tokens", intValue{&l.LogScaleTokens}},
+		{limit("UnleashPATs"), "hold at most `N` Unleash PATs", intValue{&l.UnleashPATs}},
+		{limit("CryptlexPATs"), "hold at most `N` Cryptlex PATs", intValue{&l.CryptlexPATs}},
+		{limit("Connections"), "keep at most `N` connections open; more are answered 503", intValue{&l.Connections}},
+		{limit("ReadHeaderTimeout"), "close a connection whose request headers take longer than `DURATION`", durationValue{&l.ReadHeaderTimeout}},
+		{limit("IdleTimeout"), "close a kept-alive connection idle for `DURATION`", durationValue{&l.IdleTimeout}},
+		{envvar.Limit{Flag: "shutdown-timeout", Var: envvar.ShutdownTimeout}, "on SIGINT or SIGTERM, wait at most `DURATION` for requests in flight", durationValue{&cfg.shutdownTimeout}},
 	}
 }
 

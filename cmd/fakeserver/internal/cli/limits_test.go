@@ -44,13 +44,13 @@ func TestRefusalsNameTheFlags(t *testing.T) {
 	}
 	var cfg config
 	for _, l := range limitFlags(&cfg) {
-		field, ok := fields[l.name]
+		field, ok := fields[l.Flag]
 		if !ok {
 			continue // a time limit: it is not refused with a message
 		}
 		msg := (&fake.LimitError{Limit: field, Max: 1}).Error()
-		if !strings.Contains(msg, "-"+l.name+",") || !strings.Contains(msg, l.env) {
-			t.Errorf("refusal of %s is %q: it does not name -%s and %s", field, msg, l.name, l.env)
+		if !strings.Contains(msg, "-"+l.Flag+",") || !strings.Contains(msg, l.Var) {
+			t.Errorf("refusal of %s is %q: it does not name -%s and %s", field, msg, l.Flag, l.Var)
 		}
 	}
 	msg := (&fake.LimitError{Limit: "JournalEntries", Max: 1}).Error()
