@@ -94,13 +94,13 @@ func isJSON(b []byte) bool {
 const maxPooledBody = 64 << 10
 
 // bufferWriter is an http.ResponseWriter that keeps the status and body
-// written, to send them later, and the request's api.Note. Its headers are those of the ResponseWriter
+// written, to send them later, and the request's api.Call. Its headers are those of the ResponseWriter
 // it will send on: nothing is sent on it before WriteHeader.
 type bufferWriter struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
-	note   api.Note // what the vendor handler tells about the request
+	call   api.Call // the API serving the request, and what its handler tells about it
 }
 
 // newBufferWriter returns a bufferWriter, from the server's pool, for an
@@ -120,7 +120,7 @@ func (s *Server) releaseBufferWriter(b *bufferWriter) {
 	if b.body.Cap() > maxPooledBody {
 		return
 	}
-	b.header, b.status, b.note = nil, 0, api.Note{}
+	b.header, b.status, b.call = nil, 0, api.Call{}
 	b.body.Reset()
 	s.buffers.Put(b)
 }

@@ -136,18 +136,14 @@ func newServer(cfg config) (*Server, error) {
 	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", loaded)
 	// Paths are routed as sent: none of the vendors redirects a path with
 	// empty or dot segments to its cleaned form, so neither does the fake.
-	// Each API has a router of its own, as every route of an API lies
-	// within its prefixes: a request is matched against its API's routes
-	// only. A path no API owns goes to a router without routes.
-	newRouter := func() *mux.Router {
-		r := mux.NewRouter().SkipClean(true)
-		r.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
-		return r
-	}
-	s.router = newRouter()
+	// Each API has a router of its own, shared by every server in the
+	// process, as every route of an API lies within its prefixes: a request
+	// is matched against its API's routes only. A path no API owns goes to
+	// a router without routes.
+	s.router = mux.NewRouter().SkipClean(true)
+	s.router.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
 	for _, v := range s.vendors {
-		r := newRouter()
-		v.Register(r)
+		r := v.Router()
 		for _, p := range v.Prefixes() {
 			s.prefixes = append(s.prefixes, vendorPrefix{prefix: p, vendor: v, router: r})
 		}
@@ -284,9 +280,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			out.header.Set(RuleHeader, ru.Name)
 		}
 	}
-	note := &out.note
-	router.ServeHTTP(out, r.WithContext(api.WithNote(r.Context(), note)))
-	if in := note.Ingested; in != nil {
+	out.call.API = v
+	router.ServeHTTP(out, r.WithContext(api.WithCall(r.Context(), &out.call)))
+	if in := out.call.Note.Ingested; in != nil {
 		entry.Ingested = &Ingested{Repository: in.Repository, Token: in.Token, Events: in.Events}
 	}
 	if out.status == 0 {

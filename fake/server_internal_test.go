@@ -48,8 +48,7 @@ func TestVendorRoutesWithinPrefixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range s.vendors {
-		r := mux.NewRouter()
-		v.Register(r)
+		r := v.Router()
 		n := 0
 		err := r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
 			tpl, err := route.GetPathTemplate()

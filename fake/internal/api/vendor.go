@@ -46,8 +46,10 @@ type Vendor interface {
 	// Prefixes are the paths the API serves: a request whose path is one
 	// of them, or lies under one (at a "/"), belongs to the API.
 	Prefixes() []string
-	// Register adds the API's routes to r.
-	Register(r *mux.Router)
+	// Router returns the router of the API's routes. It is built once per
+	// process and shared by every API of its type: its handlers (see
+	// Handler) serve a request with the API of the request's Call.
+	Router() *mux.Router
 	// Error is the API's answer with status to r, as the vendor sends it
 	// when that status is all it has to say (a scripted error).
 	Error(r *http.Request, status int) *Error

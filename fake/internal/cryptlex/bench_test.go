@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/gorilla/mux"
 
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
@@ -18,12 +18,11 @@ import (
 // benchmarkCreate measures POST /v3/personal-access-tokens on the API's
 // handler, without a network and with the rate limit off.
 func benchmarkCreate(b *testing.B, signed bool) {
-	api := newAPI(b, testNow, cryptlex.Options{NoRateLimit: true})
+	a := newAPI(b, testNow, cryptlex.Options{NoRateLimit: true})
 	if !signed {
-		cryptlex.SetSign(api, func(*cryptlex.Claims) (string, error) { return "unsigned", nil })
+		cryptlex.SetSign(a, func(*cryptlex.Claims) (string, error) { return "unsigned", nil })
 	}
-	r := mux.NewRouter()
-	api.Register(r)
+	r := api.Serve(a)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		body := `{"name":"bench ` + strconv.Itoa(i) + `","scopes":["license:read","license:write"],"expiresAt":"2030-01-01T00:00:00Z"}`

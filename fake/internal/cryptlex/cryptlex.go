@@ -130,21 +130,27 @@ var defaultDataSet = sync.OnceValues(func() (*dataSet, error) {
 	return loadDataSet(fixtures.FS(), loopback)
 })
 
-// Register adds the API's routes to r.
-func (a *API) Register(r *mux.Router) {
+// Router returns the API's routes: its personal access tokens and its
+// webhooks.
+func (a *API) Router() *mux.Router { return router() }
+
+// router is the router of every Cryptlex API in the process.
+var router = sync.OnceValue(func() *mux.Router {
+	r := api.NewRouter[*API]()
 	// Methods on a path's subrouter share the path's compiled pattern.
 	collection := r.Path(PathPrefix).Subrouter()
-	collection.Methods("GET").Handler(a.route(a.list, ""))
-	collection.Methods("POST").Handler(a.route(a.create, ScopeWritePATs))
-	collection.NewRoute().Handler(a.methodNotAllowed("GET, POST"))
+	collection.Methods("GET").Handler(route((*API).list, ""))
+	collection.Methods("POST").Handler(route((*API).create, ScopeWritePATs))
+	collection.NewRoute().Handler(methodNotAllowed("GET, POST"))
 	item := r.Path(PathPrefix + "/{id}").Subrouter()
-	item.Methods("GET").Handler(a.route(a.get, ""))
-	item.Methods("PATCH").Handler(a.route(a.patch, ScopeWritePATs))
-	item.Methods("DELETE").Handler(a.route(a.delete, ScopeWritePATs))
-	item.NewRoute().Handler(a.methodNotAllowed("GET, PATCH, DELETE"))
-	r.PathPrefix(PathPrefix + "/").Handler(a.notFound())
-	a.registerWebhooks(r)
-}
+	item.Methods("GET").Handler(route((*API).get, ""))
+	item.Methods("PATCH").Handler(route((*API).patch, ScopeWritePATs))
+	item.Methods("DELETE").Handler(route((*API).delete, ScopeWritePATs))
+	item.NewRoute().Handler(methodNotAllowed("GET, PATCH, DELETE"))
+	r.PathPrefix(PathPrefix + "/").Handler(notFound())
+	registerWebhooks(r)
+	return r
+})
 
 // Reset puts the state back to the fixtures, forgets the rate-limit
 // windows and drops the pending webhook deliveries and their log.

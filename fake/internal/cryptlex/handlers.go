@@ -33,15 +33,15 @@ type call struct {
 
 // handler serves c and returns the status and body of the answer (body nil:
 // no body).
-type handler func(c *call) (int, any, *apiError)
+type handler func(a *API, c *call) (int, any, *apiError)
 
 // timePrecision is the precision of the times the API stores and returns.
 const timePrecision = time.Microsecond
 
 // route wraps h with the rate limit, the body limit, authentication and the
 // scope check, in that order, and renders its answer.
-func (a *API) route(h handler, scope string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func route(h handler, scope string) http.Handler {
+	return api.Handler(func(a *API, w http.ResponseWriter, r *http.Request) {
 		if !a.rateLimit(w, r) {
 			return
 		}
@@ -85,7 +85,7 @@ func (a *API) serve(h handler, scope string, token *Claims, c *call, bodyErr *ap
 	c.caller = caller
 	before := caller.LastUsedAt
 	a.state.setLastUsed(caller, &c.now)
-	status, out, herr := h(c)
+	status, out, herr := h(a, c)
 	if herr != nil {
 		a.state.setLastUsed(caller, before)
 	}
@@ -168,8 +168,8 @@ func (a *API) authenticate(c *Claims, now time.Time) (*pat, *apiError) {
 }
 
 // methodNotAllowed answers the methods a path does not serve.
-func (a *API) methodNotAllowed(allow string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func methodNotAllowed(allow string) http.Handler {
+	return api.Handler(func(a *API, w http.ResponseWriter, r *http.Request) {
 		if !a.rateLimit(w, r) {
 			return
 		}
@@ -182,8 +182,8 @@ func (a *API) methodNotAllowed(allow string) http.Handler {
 // slash, an empty segment, a segment after the id): 404 with the error body,
 // after the rate limit and before authentication, as a router that finds no
 // endpoint answers.
-func (a *API) notFound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func notFound() http.Handler {
+	return api.Handler(func(a *API, w http.ResponseWriter, r *http.Request) {
 		if !a.rateLimit(w, r) {
 			return
 		}

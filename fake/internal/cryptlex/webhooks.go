@@ -75,20 +75,20 @@ func (h *hook) subscribed(event string) bool {
 }
 
 // registerWebhooks adds the webhook routes to r.
-func (a *API) registerWebhooks(r *mux.Router) {
+func registerWebhooks(r *mux.Router) {
 	collection := r.Path(WebhooksPath).Subrouter()
-	collection.Methods("GET").Handler(a.route(a.listWebhooks, ScopeReadWebhooks))
-	collection.Methods("POST").Handler(a.route(a.createWebhook, ScopeWriteWebhooks))
-	collection.NewRoute().Handler(a.methodNotAllowed("GET, POST"))
+	collection.Methods("GET").Handler(route((*API).listWebhooks, ScopeReadWebhooks))
+	collection.Methods("POST").Handler(route((*API).createWebhook, ScopeWriteWebhooks))
+	collection.NewRoute().Handler(methodNotAllowed("GET, POST"))
 	events := r.Path(WebhooksPath + "/events").Subrouter()
-	events.Methods("GET").Handler(a.route(a.listEvents, ScopeReadWebhooks))
-	events.NewRoute().Handler(a.methodNotAllowed("GET"))
+	events.Methods("GET").Handler(route((*API).listEvents, ScopeReadWebhooks))
+	events.NewRoute().Handler(methodNotAllowed("GET"))
 	item := r.Path(WebhooksPath + "/{id}").Subrouter()
-	item.Methods("GET").Handler(a.route(a.getWebhook, ScopeReadWebhooks))
-	item.Methods("PATCH").Handler(a.route(a.patchWebhook, ScopeWriteWebhooks))
-	item.Methods("DELETE").Handler(a.route(a.deleteWebhook, ScopeWriteWebhooks))
-	item.NewRoute().Handler(a.methodNotAllowed("GET, PATCH, DELETE"))
-	r.PathPrefix(WebhooksPath + "/").Handler(a.notFound())
+	item.Methods("GET").Handler(route((*API).getWebhook, ScopeReadWebhooks))
+	item.Methods("PATCH").Handler(route((*API).patchWebhook, ScopeWriteWebhooks))
+	item.Methods("DELETE").Handler(route((*API).deleteWebhook, ScopeWriteWebhooks))
+	item.NewRoute().Handler(methodNotAllowed("GET, PATCH, DELETE"))
+	r.PathPrefix(WebhooksPath + "/").Handler(notFound())
 }
 
 func (a *API) listEvents(*call) (int, any, *apiError) {

@@ -10,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/mux"
-
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
@@ -19,19 +18,17 @@ import (
 // benchAPI is an API with its router, for benchmarks.
 type benchAPI struct {
 	api *cryptlex.API
-	r   *mux.Router
+	r   http.Handler
 }
 
 func newBenchAPI(b *testing.B, signed bool) benchAPI {
 	b.Helper()
-	api := newAPI(b, testNow, cryptlex.Options{NoRateLimit: true})
-	b.Cleanup(api.Deliveries().Close)
+	a := newAPI(b, testNow, cryptlex.Options{NoRateLimit: true})
+	b.Cleanup(a.Deliveries().Close)
 	if !signed {
-		cryptlex.SetSign(api, func(*cryptlex.Claims) (string, error) { return "unsigned", nil })
+		cryptlex.SetSign(a, func(*cryptlex.Claims) (string, error) { return "unsigned", nil })
 	}
-	r := mux.NewRouter()
-	api.Register(r)
-	return benchAPI{api: api, r: r}
+	return benchAPI{api: a, r: api.Serve(a)}
 }
 
 // serve sends a request to the API's handler and checks its status.

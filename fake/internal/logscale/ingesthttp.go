@@ -88,8 +88,8 @@ func (a *API) Ingested() []IngestCount {
 // the method (405), the ingest token (401), the body's size (413) and
 // format (400); then the events are counted, not stored, and the answer is
 // 200.
-func (a *API) ingestHandler(e ingestEndpoint) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func ingestHandler(e ingestEndpoint) http.Handler {
+	return api.Handler(func(a *API, w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			textError(http.StatusMethodNotAllowed, textMethodNotAllowed).Write(w)
 			return

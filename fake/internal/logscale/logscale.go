@@ -94,22 +94,22 @@ func (a *API) Operations(r *http.Request, body []byte) (*http.Request, []string)
 	return r.WithContext(WithRequest(r.Context(), pr)), pr.Operations()
 }
 
-// Register adds /graphql and the ingest endpoints to r. Every method is
-// routed to the API, which answers methods other than POST with 405; other
-// paths under its prefixes get LogScale's 404.
-func (a *API) Register(r *mux.Router) {
-	r.Handle(Path, a)
+// Router returns the routes of /graphql and the ingest endpoints. Every
+// method is routed to the API, which answers methods other than POST with
+// 405; other paths under its prefixes get LogScale's 404.
+func (a *API) Router() *mux.Router { return router() }
+
+// router is the router of every LogScale API in the process.
+var router = sync.OnceValue(func() *mux.Router {
+	r := api.NewRouter[*API]()
+	r.Handle(Path, api.Handler((*API).ServeHTTP))
 	for _, e := range ingestEndpoints() {
-		h := a.ingestHandler(e)
+		h := ingestHandler(e)
 		r.Handle(e.path, h)
 		r.Handle(e.path+"/", h)
 	}
-	for _, p := range a.Prefixes() {
-		r.PathPrefix(p + "/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			a.Error(r, http.StatusNotFound).Write(w)
-		})
-	}
-}
+	return r
+})
 
 // Reset puts the state back to the fixtures and forgets what was ingested.
 func (a *API) Reset() {

@@ -103,14 +103,19 @@ func (a *API) Name() string { return "unleash" }
 // Prefixes returns the paths the API serves.
 func (a *API) Prefixes() []string { return []string{PathPrefix} }
 
-// Register adds the API's routes to r: every method on PathPrefix and on
+// Router returns the API's routes: every method on PathPrefix and on
 // PathPrefix/{id}, each with or without a trailing slash (Express routes
 // both).
-func (a *API) Register(r *mux.Router) {
-	r.HandleFunc(PathPrefix+"{slash:/?}", a.authenticated(a.serveCollection))
-	r.HandleFunc(PathPrefix+"/{id}{slash:/?}", a.authenticated(a.serveItem))
-	r.PathPrefix(PathPrefix + "/").HandlerFunc(a.authenticated(a.serveUnknown))
-}
+func (a *API) Router() *mux.Router { return router() }
+
+// router is the router of every Unleash API in the process.
+var router = sync.OnceValue(func() *mux.Router {
+	r := api.NewRouter[*API]()
+	r.Handle(PathPrefix+"{slash:/?}", authenticated((*API).serveCollection))
+	r.Handle(PathPrefix+"/{id}{slash:/?}", authenticated((*API).serveItem))
+	r.PathPrefix(PathPrefix + "/").Handler(authenticated((*API).serveUnknown))
+	return r
+})
 
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {
@@ -200,13 +205,13 @@ func (a *API) readJSONBody(w http.ResponseWriter, r *http.Request) (body any, ok
 
 // authenticatedHandler serves a request that passed the body parser and
 // authentication; a.mu is held.
-type authenticatedHandler func(w http.ResponseWriter, r *http.Request, c caller, body any)
+type authenticatedHandler func(a *API, w http.ResponseWriter, r *http.Request, c caller, body any)
 
 // authenticated runs what Unleash runs before any route: the body parser,
 // then authentication (with a.mu held from there on), answering their
 // failures itself.
-func (a *API) authenticated(h authenticatedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func authenticated(h authenticatedHandler) http.Handler {
+	return api.Handler(func(a *API, w http.ResponseWriter, r *http.Request) {
 		body, ok := a.readJSONBody(w, r)
 		if !ok {
 			return
@@ -218,8 +223,8 @@ func (a *API) authenticated(h authenticatedHandler) http.HandlerFunc {
 			aerr.value().Write(w)
 			return
 		}
-		h(w, r, c, body)
-	}
+		h(a, w, r, c, body)
+	})
 }
 
 func (a *API) serveCollection(w http.ResponseWriter, r *http.Request, c caller, body any) {
