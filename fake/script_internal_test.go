@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fixtures"
 )
 
@@ -42,7 +43,7 @@ func TestPatterns(t *testing.T) {
 	}
 }
 
-// BenchmarkLayer compares a request served by the vendor routes alone with
+// BenchmarkLayer compares a request served by the LogScale API alone with
 // the same request through the server's handler (journal, rules, buffered
 // answer), with no rules loaded.
 func BenchmarkLayer(b *testing.B) {
@@ -53,7 +54,7 @@ func BenchmarkLayer(b *testing.B) {
 	for _, h := range []struct {
 		name string
 		h    http.Handler
-	}{{"routes", s.router}, {"server", s.handler}} {
+	}{{"routes", api.Serve(s.logscale)}, {"server", s.handler}} {
 		b.Run(h.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

@@ -28,8 +28,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/cryptlex"
 	"github.com/tokenfake/tokenfake/fake/internal/logscale"
@@ -49,7 +47,6 @@ type Server struct {
 	logscale  *logscale.API  // for what only LogScale has: IngestedEvents
 	cryptlex  *cryptlex.API  // for what only Cryptlex has: CryptlexToken
 	webhooks  *webhook.Dispatcher
-	router    *mux.Router  // for paths no vendor API owns: the index, or 404
 	admin     http.Handler // built on first use
 	adminOnce sync.Once
 	handler   http.Handler
@@ -134,18 +131,12 @@ func newServer(cfg config) (*Server, error) {
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
 	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", loaded)
-	// Paths are routed as sent: none of the vendors redirects a path with
-	// empty or dot segments to its cleaned form, so neither does the fake.
 	// Each API has a router of its own, shared by every server in the
 	// process, as every route of an API lies within its prefixes: a request
-	// is matched against its API's routes only. A path no API owns goes to
-	// a router without routes.
-	s.router = mux.NewRouter().SkipClean(true)
-	s.router.NotFoundHandler = http.HandlerFunc(s.serveIndex) // GET /, and paths no API serves
+	// is matched against its API's routes only.
 	for _, v := range s.vendors {
-		r := v.Router()
 		for _, p := range v.Prefixes() {
-			s.prefixes = append(s.prefixes, vendorPrefix{prefix: p, vendor: v, router: r})
+			s.prefixes = append(s.prefixes, vendorPrefix{prefix: p, vendor: v})
 		}
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
@@ -241,12 +232,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, &Request{API: "admin", Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start)})
 		return
 	}
-	v, router := s.route(r.URL.Path)
+	v := s.route(r.URL.Path)
 	c := incoming{method: r.Method, path: r.URL.Path}
+	var parsed any
 	if v != nil {
 		c.api = v.Name()
 		if op, ok := v.(api.Operator); ok && r.Method == http.MethodPost && r.Body != nil {
-			r = peekOperations(r, op, &c.ops)
+			parsed, c.ops = peekOperations(r, op)
 		}
 	}
 	entry := Request{Time: s.clock.Now(), API: c.api, Method: r.Method, Path: c.path, Operations: c.ops}
@@ -280,8 +272,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			out.header.Set(RuleHeader, ru.Name)
 		}
 	}
-	out.call.API = v
-	router.ServeHTTP(out, r.WithContext(api.WithCall(r.Context(), &out.call)))
+	if v != nil {
+		out.call = api.Call{API: v, Parsed: parsed}
+		api.ServeCall(out, r, &out.call)
+	} else {
+		s.serveIndex(out, r) // GET /, and paths no API serves
+	}
 	if in := out.call.Note.Ingested; in != nil {
 		entry.Ingested = &Ingested{Repository: in.Repository, Token: in.Token, Events: in.Events}
 	}
@@ -292,21 +288,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	out.send(w, false)
 }
 
-// peekOperations reads the operations of r's body into ops and returns r
-// for the handler, with its body left to read in full and, for a body
-// within api.MaxBodyBytes, what op parsed of it in its context, so that the
-// body is decoded once.
-func peekOperations(r *http.Request, op api.Operator, ops *[]string) *http.Request {
+// peekOperations returns the operations of r's body and what op parsed of
+// it, for a body within api.MaxBodyBytes, so that the body is decoded once.
+// It leaves r's body to be read in full by the handler.
+func peekOperations(r *http.Request, op api.Operator) (parsed any, ops []string) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
 	r.Body = struct {
 		io.Reader
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
 	if err != nil || len(body) > api.MaxBodyBytes {
-		return r
+		return nil, nil
 	}
-	r, *ops = op.Operations(r, body)
-	return r
+	return op.Operations(r, body)
 }
 
 // logRequest writes the one log line of a request.
@@ -329,21 +323,18 @@ func (s *Server) logRequest(r *http.Request, e *Request) {
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
 
-// vendorPrefix is a path prefix, the vendor API that serves it and the
-// router of that API's routes.
+// vendorPrefix is a path prefix and the vendor API that serves it.
 type vendorPrefix struct {
 	prefix string
 	vendor api.Vendor
-	router *mux.Router
 }
 
-// route returns the vendor API that serves path and its router, or nil and
-// the router of paths no API owns.
-func (s *Server) route(path string) (api.Vendor, *mux.Router) {
+// route returns the vendor API that serves path, or nil.
+func (s *Server) route(path string) api.Vendor {
 	for _, p := range s.prefixes {
 		if api.Owns(p.prefix, path) {
-			return p.vendor, p.router
+			return p.vendor
 		}
 	}
-	return nil, s.router
+	return nil
 }

@@ -28,7 +28,7 @@ func TestVendorsNamedAsRulesName(t *testing.T) {
 			t.Errorf("%s: implements api.Operator = %v", v.Name(), ok)
 		}
 		for _, p := range v.Prefixes() {
-			if got, _ := s.route(p); got != v {
+			if got := s.route(p); got != v {
 				t.Errorf("%s: path %s belongs to %v", v.Name(), p, got)
 			}
 		}
@@ -62,7 +62,7 @@ func TestVendorRoutesWithinPrefixes(t *testing.T) {
 			if !slices.ContainsFunc(v.Prefixes(), func(p string) bool { return api.Owns(p, fixed) }) {
 				t.Errorf("%s: route %s is outside its prefixes %v", v.Name(), tpl, v.Prefixes())
 			}
-			if got, _ := s.route(fixed); got != v {
+			if got := s.route(fixed); got != v {
 				t.Errorf("%s: route %s is on a path of %v", v.Name(), tpl, got)
 			}
 			return nil

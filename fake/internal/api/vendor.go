@@ -74,9 +74,10 @@ type Operator interface {
 	Vendor
 	// Operations names the operations of r, whose body is body: its root
 	// fields and operation name (nil for a request that has none, or a
-	// body it cannot read). It returns r, or r with what it parsed of body
-	// in its context, so that its handler does not parse body again.
-	Operations(r *http.Request, body []byte) (*http.Request, []string)
+	// body it cannot read). It also returns what it parsed of body, which
+	// the server hands to the API's handler (Call.Parsed), so that the
+	// handler does not parse body again.
+	Operations(r *http.Request, body []byte) (parsed any, ops []string)
 }
 
 // Owns reports whether path is prefix or lies under it at a "/".

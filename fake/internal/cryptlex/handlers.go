@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/gorilla/mux"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
@@ -193,7 +192,7 @@ func notFound() http.Handler {
 
 // ownToken returns the caller's token named by the path's id.
 func (a *API) ownToken(c *call) (*pat, *apiError) {
-	t := a.state.tokens[mux.Vars(c.r)["id"]]
+	t := a.state.tokens[api.Vars(c.r)["id"]]
 	if t == nil || t.UserID != c.caller.UserID {
 		return nil, errorf(http.StatusNotFound, "Personal access token not found.")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/tokenfake/tokenfake/fake/internal/api"
 	"github.com/tokenfake/tokenfake/fake/internal/webhook"
 )
 
@@ -146,7 +147,7 @@ func page[T any](found []T, lq listQuery) []T {
 
 // findWebhook returns the webhook named by the path's id.
 func (a *API) findWebhook(c *call) (*hook, *apiError) {
-	h := a.state.webhooks[mux.Vars(c.r)["id"]]
+	h := a.state.webhooks[api.Vars(c.r)["id"]]
 	if h == nil {
 		return nil, errorf(http.StatusNotFound, "Webhook not found.")
 	}

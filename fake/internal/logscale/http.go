@@ -67,7 +67,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textError(status, textUnauthorized).Write(w)
 		return
 	}
-	pr := requestFrom(r.Context())
+	var pr *Request
+	if c := api.CallFrom(r.Context()); c != nil {
+		pr, _ = c.Parsed.(*Request)
+	}
 	if pr == nil {
 		body, rerr := readBody(r)
 		if rerr != nil {

@@ -83,15 +83,15 @@ func (a *API) Name() string { return "logscale" }
 func (a *API) Prefixes() []string { return []string{Path, ingestPrefix, PathIngestHECAlias} }
 
 // Operations names the root fields and the operation name of a GraphQL
-// request to /graphql with body, and returns r with the request parsed in
-// its context, for ServeHTTP to serve without decoding body again.
-// Requests to other paths have no operations.
-func (a *API) Operations(r *http.Request, body []byte) (*http.Request, []string) {
+// request to /graphql with body, and returns the request parsed, a
+// *Request, for ServeHTTP to serve without decoding body again. Requests to
+// other paths have no operations.
+func (a *API) Operations(r *http.Request, body []byte) (any, []string) {
 	if r.URL.Path != Path {
-		return r, nil
+		return nil, nil
 	}
 	pr := ParseRequest(body)
-	return r.WithContext(WithRequest(r.Context(), pr)), pr.Operations()
+	return pr, pr.Operations()
 }
 
 // Router returns the routes of /graphql and the ingest endpoints. Every

@@ -1,7 +1,6 @@
 package logscale
 
 import (
-	"context"
 	"encoding/json"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -10,8 +9,8 @@ import (
 
 // Request is a GraphQL request body decoded once: the server reads its
 // operations (for its journal and scripted rules) and hands it to the API
-// with WithRequest, which then serves it without reading or decoding the
-// body again.
+// in the request's api.Call, which then serves it without reading or
+// decoding the body again.
 type Request struct {
 	body []byte
 	req  graphQLRequest
@@ -46,21 +45,6 @@ func ParseRequest(body []byte) *Request {
 
 // Operations returns what Operations returns for the request's body.
 func (r *Request) Operations() []string { return r.ops }
-
-type requestKey struct{}
-
-// WithRequest returns ctx carrying req, the decoded body of the request ctx
-// belongs to. The API serves a request whose context carries one from it,
-// without reading the request's body.
-func WithRequest(ctx context.Context, req *Request) context.Context {
-	return context.WithValue(ctx, requestKey{}, req)
-}
-
-// requestFrom returns the Request ctx carries, or nil.
-func requestFrom(ctx context.Context) *Request {
-	r, _ := ctx.Value(requestKey{}).(*Request)
-	return r
-}
 
 // Operations returns the root field names of the operation a GraphQL request
 // body selects (in document order, each once, fragments at the root

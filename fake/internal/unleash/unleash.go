@@ -254,7 +254,7 @@ func writeAllow(w http.ResponseWriter, methods string) {
 func (a *API) serveItem(w http.ResponseWriter, r *http.Request, c caller, _ any) {
 	switch r.Method {
 	case http.MethodDelete:
-		a.delete(w, c, mux.Vars(r)["id"])
+		a.delete(w, c, api.Vars(r)["id"])
 	case http.MethodOptions:
 		writeAllow(w, "DELETE")
 	default:
