@@ -15,7 +15,6 @@ import (
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
 )
@@ -77,7 +76,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rerr.Write(w)
 			return
 		}
-		pr = ParseRequest(body)
+		pr = a.parseRequest(body)
 	}
 	if pr.err != nil {
 		textError(http.StatusBadRequest, textMalformedPrefix+api.DescribeJSONError(pr.body, pr.err).Error()).Write(w)
@@ -115,7 +114,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(e.Locations) == 0 && len(e.Path) > 0 {
 			if doc == nil && len(*req.Query) <= MaxQueryLength {
-				doc, _ = parser.ParseQuery(&ast.Source{Input: *req.Query})
+				doc, _ = a.queries.parse(*req.Query)
 			}
 			e.Locations = fieldLocation(doc, opName, e.Path)
 		}

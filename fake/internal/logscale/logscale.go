@@ -34,6 +34,8 @@ type API struct {
 	st *state
 	// ingested counts what each ingest token sent; Reset clears it.
 	ingested map[ingestKey]IngestCount
+	// queries are the documents of the queries parsed last.
+	queries queryCache
 }
 
 // New builds the API from env.Fixtures (logscale.json). A missing file gives
@@ -90,7 +92,7 @@ func (a *API) Operations(r *http.Request, body []byte) (any, []string) {
 	if r.URL.Path != Path {
 		return nil, nil
 	}
-	pr := ParseRequest(body)
+	pr := a.parseRequest(body)
 	return pr, pr.Operations()
 }
 

@@ -19,8 +19,8 @@ type Request struct {
 	ops  []string
 }
 
-// ParseRequest decodes body, a request body of at most api.MaxBodyBytes.
-func ParseRequest(body []byte) *Request {
+// parseRequest decodes body, a request body of at most api.MaxBodyBytes.
+func (a *API) parseRequest(body []byte) *Request {
 	r := &Request{body: body}
 	r.err = json.Unmarshal(body, &r.req)
 	if r.err != nil {
@@ -36,7 +36,7 @@ func ParseRequest(body []byte) *Request {
 	if r.req.OperationName != nil {
 		opName = *r.req.OperationName
 	}
-	if doc, err := parser.ParseQuery(&ast.Source{Input: *r.req.Query}); err == nil {
+	if doc, err := a.queries.parse(*r.req.Query); err == nil {
 		r.doc = doc
 		r.ops = operations(doc, opName)
 	}
