@@ -7,6 +7,9 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/tokenfake/tokenfake/fixtures"
 )
 
 // FixtureFiles returns the names of the files a fixture directory may hold:
@@ -52,6 +55,10 @@ func checkFixtureSet(fsys fs.FS, name string) ([]string, error) {
 	}
 	return files, nil
 }
+
+// defaultFixtureFiles is what checkFixtureSet returns for the embedded
+// default fixtures, which never change: it is read once per process.
+var defaultFixtureFiles = sync.OnceValues(func() ([]string, error) { return checkFixtureSet(fixtures.FS(), "") })
 
 func checkFixtureEntries(entries []fs.DirEntry, needOne bool) ([]string, error) {
 	known := FixtureFiles()

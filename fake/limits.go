@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/tokenfake/tokenfake/fake/internal/api"
@@ -140,8 +139,8 @@ func capOf(field string, max int) api.Cap {
 	return api.Cap{
 		Max:  max,
 		Name: what,
-		Raise: fmt.Sprintf("raise it with fakeserver -%s, %s, or fake.WithLimits(fake.Limits{%s: n}); a negative value removes it",
-			flag, env, field),
+		Raise: "raise it with fakeserver -" + flag + ", " + env + ", or fake.WithLimits(fake.Limits{" + field +
+			": n}); a negative value removes it",
 	}
 }
 

@@ -23,7 +23,6 @@ type limitListener struct {
 	net.Listener
 	slots     chan struct{}
 	refusing  chan struct{}
-	refusal   []byte
 	answering sync.WaitGroup // the refusals being answered
 }
 
@@ -31,11 +30,14 @@ func newLimitListener(l net.Listener, max int) net.Listener {
 	if max <= 0 {
 		return l
 	}
-	msg := (&LimitError{Limit: "Connections", Max: max}).Error() + "\n"
-	refusal := fmt.Sprintf("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"+
+	return &limitListener{Listener: l, slots: make(chan struct{}, max), refusing: make(chan struct{}, maxRefusing)}
+}
+
+// refusal is the answer to a connection past the limit.
+func (l *limitListener) refusal() []byte {
+	msg := (&LimitError{Limit: "Connections", Max: cap(l.slots)}).Error() + "\n"
+	return fmt.Appendf(nil, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"+
 		"Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(msg), msg)
-	return &limitListener{Listener: l, slots: make(chan struct{}, max), refusing: make(chan struct{}, maxRefusing),
-		refusal: []byte(refusal)}
 }
 
 // Accept returns the next connection within the limit.
@@ -53,7 +55,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			case l.refusing <- struct{}{}:
 				l.answering.Go(func() {
 					defer func() { <-l.refusing }()
-					refuse(c, l.refusal)
+					refuse(c, l.refusal())
 				})
 			default:
 				_ = c.Close()

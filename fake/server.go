@@ -16,6 +16,7 @@ package fake
 import (
 	"bytes"
 	"cmp"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"io/fs"
@@ -87,8 +88,11 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s: %w", s.cfg.addr, err)
 	}
 	lim := s.cfg.limits
+	// A non-nil TLSNextProto leaves HTTP/2 unconfigured: the server speaks
+	// HTTP/1.1 only, as it has no TLS.
 	s.ts = &httptest.Server{Listener: newLimitListener(l, lim.Connections), Config: &http.Server{Handler: s.handler,
-		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout, ConnState: s.conns.track}}
+		ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout, ConnState: s.conns.track,
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){}}}
 	s.ts.Start()
 	return s, nil
 }
@@ -112,11 +116,13 @@ func newServer(cfg config) (*Server, error) {
 	if err := s.loadStartup(); err != nil {
 		return nil, err
 	}
-	fsys := cfg.fixtures
+	fsys, loaded := cfg.fixtures, defaultFixtureFiles
 	if fsys == nil {
 		fsys = fixtures.FS()
+	} else {
+		loaded = func() ([]string, error) { return checkFixtureSet(fsys, cfg.fixturesName) }
 	}
-	loaded, err := checkFixtureSet(fsys, cfg.fixturesName)
+	files, err := loaded()
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +136,7 @@ func newServer(cfg config) (*Server, error) {
 		}
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
-	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", loaded)
+	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", files)
 	// Each API has a router of its own, shared by every server in the
 	// process, as every route of an API lies within its prefixes: a request
 	// is matched against its API's routes only.

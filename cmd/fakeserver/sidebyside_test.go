@@ -128,10 +128,21 @@ func TestSideBySide(t *testing.T) {
 		}
 	}
 
-	// In process: fake.NewServer against httptest with the bare handler.
-	var inProcess [2][]time.Duration
+	// In process: fake.NewServer against httptest doing the same round
+	// trip, with the handler of a fake built beforehand (what building and
+	// closing a fake costs), and with the bare handler.
+	built, err := fake.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer built.Close()
+	inProcessHandlers := [3]struct {
+		name string
+		h    http.Handler
+	}{{"fakeserver", nil}, {"httptest with a built fake's handler", built.Handler()}, {"httptest with the bare handler", bare.Handler(answers)}}
+	var inProcess [3][]time.Duration
 	for i := range mode.inProcess {
-		for _, k := range alternate(i) {
+		for _, k := range rotate(i) {
 			t0 := time.Now()
 			var url string
 			var client *http.Client
@@ -143,13 +154,13 @@ func TestSideBySide(t *testing.T) {
 				}
 				url, client, stop = srv.URL(), srv.Client(), srv.Close
 			} else {
-				ts := httptest.NewServer(bare.Handler(answers))
+				ts := httptest.NewServer(inProcessHandlers[k].h)
 				url, client, stop = ts.URL, ts.Client(), ts.Close
 			}
 			got, status := roundTrip(t, client, listTokensRequest(url))
 			stop()
 			inProcess[k] = append(inProcess[k], time.Since(t0))
-			checkAnswer(t, servers[k].name+" in process", status, got, answers.LogScale)
+			checkAnswer(t, inProcessHandlers[k].name+" in process", status, got, answers.LogScale)
 		}
 	}
 
@@ -173,8 +184,10 @@ func TestSideBySide(t *testing.T) {
 		median(rates[0][0]), median(rates[0][1]), ">= 0.9x")
 	row("LogScale query ListTokens, 32 keep-alive connections", "req/s",
 		median(rates[1][0]), median(rates[1][1]), ">= 0.5x")
-	row("in process: NewServer (httptest.NewServer), the query over HTTP, Close", "µs",
+	row("in process: NewServer, the query over HTTP, Close (bare: httptest.NewServer with a fake's handler built beforehand)", "µs",
 		us(median(inProcess[0])), us(median(inProcess[1])), "<= 1.1x")
+	row("in process, the same (bare: httptest.NewServer with the bare server's handler)", "µs",
+		us(median(inProcess[0])), us(median(inProcess[2])), "none")
 	t.Log(b.String())
 }
 
@@ -185,6 +198,12 @@ func alternate(i int) [2]int {
 		return [2]int{0, 1}
 	}
 	return [2]int{1, 0}
+}
+
+// rotate is the order of the three in-process round trips in round i: each
+// goes first every third round.
+func rotate(i int) [3]int {
+	return [3]int{i % 3, (i + 1) % 3, (i + 2) % 3}
 }
 
 // decimals is how many decimals to print v with.

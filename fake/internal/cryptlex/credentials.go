@@ -68,7 +68,7 @@ func (a *API) Mint(user string, scopes []string, expiresAt time.Time) (string, e
 	}
 	var kept []string
 	for _, s := range scopes {
-		if !a.scopes.known(s) {
+		if !knownScopes().known(s) {
 			return "", fmt.Errorf("unknown Cryptlex scope %q", s)
 		}
 		if !slices.Contains(kept, s) {
@@ -83,7 +83,7 @@ func (a *API) Mint(user string, scopes []string, expiresAt time.Time) (string, e
 		}
 		t.ExpiresAt = &e
 	}
-	a.mu.Lock()
+	a.lockState()
 	defer a.mu.Unlock()
 	t.ID = a.env.Random.UUID()
 	t.Name = "minted " + t.ID[:8]

@@ -43,7 +43,6 @@ type API struct {
 	data    *dataSet
 	signer  *Signer
 	sign    func(*Claims) (string, error) // signer.Sign; benchmarks replace it
-	scopes  scopeSet
 	limiter *limiter
 	hosts   *webhook.Allowlist
 	hooks   *webhook.Dispatcher
@@ -51,8 +50,20 @@ type API struct {
 	// order, signed on first use.
 	fixtureJWTs func() []string
 
-	mu    sync.Mutex
+	mu sync.Mutex
+	// state is built from data on first use since New or Reset
+	// (lockState), so that a server that never serves Cryptlex does not
+	// build it.
 	state *state
+}
+
+// lockState locks the state with a.mu, building it first if it is not
+// built yet.
+func (a *API) lockState() {
+	a.mu.Lock()
+	if a.state == nil {
+		a.state = a.data.newState()
+	}
 }
 
 // New builds the API from env.Fixtures: cryptlex.json (no file: no users and
@@ -84,10 +95,8 @@ func New(env api.Env, opts Options) (*API, error) {
 		data:    data,
 		signer:  signer,
 		sign:    signer.Sign,
-		scopes:  newScopeSet(),
 		limiter: newLimiter(env.Now),
 		hosts:   hosts,
-		state:   data.newState(),
 	}
 	a.fixtureJWTs = sync.OnceValue(a.signFixtureTokens)
 	a.hooks = webhook.New(webhook.Config{
@@ -156,7 +165,7 @@ var router = sync.OnceValue(func() *mux.Router {
 // windows and drops the pending webhook deliveries and their log.
 func (a *API) Reset() {
 	a.mu.Lock()
-	a.state = a.data.newState()
+	a.state = nil
 	a.hooks.Reset()
 	a.mu.Unlock()
 	a.limiter.reset()

@@ -52,7 +52,7 @@ func route(h handler, scope string) http.Handler {
 		}
 		now := a.env.Now().Truncate(timePrecision)
 
-		a.mu.Lock()
+		a.lockState()
 		status, out, err := a.serve(h, scope, token, &call{r: r, body: body, now: now}, bodyErr)
 		a.mu.Unlock()
 

@@ -67,7 +67,7 @@ func (a *API) parseCreate(body []byte, now time.Time) (createRequest, *apiError)
 	}
 	var scopes []string
 	for _, s := range req.scopes {
-		if !a.scopes.known(s) {
+		if !knownScopes().known(s) {
 			return bad(fmt.Sprintf("scopes contains an unknown scope: %q.", s))
 		}
 		if !slices.Contains(scopes, s) {

@@ -1,6 +1,9 @@
 package cryptlex
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // ScopeWritePATs is the scope that creating, revoking and deleting personal
 // access tokens require. Cryptlex has no read scope for them: any live token
@@ -47,6 +50,10 @@ func Scopes() []string {
 
 // scopeSet is the set of known scopes, for lookups.
 type scopeSet map[string]struct{}
+
+// knownScopes is the set of Scopes, built once per process and never
+// changed.
+var knownScopes = sync.OnceValue(newScopeSet)
 
 func newScopeSet() scopeSet {
 	s := make(scopeSet)

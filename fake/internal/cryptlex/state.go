@@ -186,7 +186,7 @@ func (d *dataSet) build(f *fixtureFile, hosts *webhook.Allowlist) error {
 		}
 		d.users[u.ID] = u
 	}
-	known := newScopeSet()
+	known := knownScopes()
 	seen := map[string]*fixturedToken{}
 	for i := range f.PersonalAccessTokens {
 		t := &f.PersonalAccessTokens[i]
@@ -260,6 +260,13 @@ func checkID[T any](list string, i int, id string, seen map[string]*T) error {
 // loadKey reads the signing key from fsys, or from the default fixtures if
 // fsys has none.
 func loadKey(fsys fs.FS) (*Signer, error) {
+	if api.IsDefaultFixtures(fsys) {
+		key, err := defaultKey()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", KeyFile, err)
+		}
+		return newSigner(key), nil
+	}
 	raw, err := fs.ReadFile(fsys, KeyFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		raw, err = fs.ReadFile(fixtures.FS(), KeyFile)

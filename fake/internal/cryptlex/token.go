@@ -73,12 +73,17 @@ func NewSigner(pemKey []byte) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse RSA private key: %w", err)
 	}
+	return newSigner(key), nil
+}
+
+// newSigner returns a Signer for key.
+func newSigner(key *rsa.PrivateKey) *Signer {
 	return &Signer{
 		key: key,
 		// Times are checked against the fake's clock by the caller.
 		parser:   jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithoutClaimsValidation()),
 		verified: make(map[string]*Claims),
-	}, nil
+	}
 }
 
 // defaultKey is the key of the default fixtures, parsed once per process:

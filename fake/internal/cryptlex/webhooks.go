@@ -313,7 +313,7 @@ func (a *API) deleteWebhook(c *call) (int, any, *apiError) {
 // disableWebhook switches the webhook id off after its deliveries failed
 // webhook.MaxFailures times in a row.
 func (a *API) disableWebhook(id string) {
-	a.mu.Lock()
+	a.lockState()
 	defer a.mu.Unlock()
 	if h := a.state.webhooks[id]; h != nil && h.Active {
 		h.Active, h.UpdatedAt = false, a.env.Now().Truncate(timePrecision)

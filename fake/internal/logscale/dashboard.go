@@ -18,7 +18,7 @@ func (root) CreateReadonlyToken(ctx context.Context, args struct {
 	c := callFrom(ctx)
 	a := c.api
 	name := strings.TrimSpace(args.Name)
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	d := a.st.dashboards[args.ID]
 	if d == nil {
@@ -53,7 +53,7 @@ func (root) CreateReadonlyToken(ctx context.Context, args struct {
 // DeleteReadonlyToken resolves Mutation.deleteReadonlyToken.
 func (root) DeleteReadonlyToken(ctx context.Context, args struct{ ID, Token string }) (*booleanResult, error) {
 	a := callFrom(ctx).api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	d := a.st.dashboards[args.ID]
 	if d == nil {

@@ -300,7 +300,7 @@ func (root) AddIngestTokenV3(ctx context.Context, args struct {
 }) (*ingestTokenResolver, error) {
 	a := callFrom(ctx).api
 	in := args.Input
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	repo := a.st.repositoryByName(in.RepositoryName)
 	if repo == nil {
@@ -348,7 +348,7 @@ func (root) AssignParserToIngestTokenV2(ctx context.Context, args struct {
 }) (*ingestTokenResolver, error) {
 	a := callFrom(ctx).api
 	in := args.Input
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	repo, old, err := a.st.repositoryIngestToken(in.RepositoryName, in.TokenName)
 	if err != nil {
@@ -368,7 +368,7 @@ func (root) AssignParserToIngestTokenV2(ctx context.Context, args struct {
 // a parser stays without one.
 func (root) UnassignIngestToken(ctx context.Context, args struct{ RepositoryName, TokenName string }) (*unassignResult, error) {
 	a := callFrom(ctx).api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	repo, old, err := a.st.repositoryIngestToken(args.RepositoryName, args.TokenName)
 	if err != nil {
@@ -384,7 +384,7 @@ func (root) UnassignIngestToken(ctx context.Context, args struct{ RepositoryName
 // stops working at once.
 func (root) RemoveIngestToken(ctx context.Context, args struct{ RepositoryName, Name string }) (*booleanResult, error) {
 	a := callFrom(ctx).api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	_, t, err := a.st.repositoryIngestToken(args.RepositoryName, args.Name)
 	if err != nil {

@@ -81,7 +81,7 @@ func (root) CreateIPFilter(ctx context.Context, args struct {
 	if _, err := parseIPFilter(args.Input.IPFilter); err != nil {
 		return nil, fmt.Errorf(errIPFilterSyntax, err)
 	}
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	id := a.env.Random.String(random.Alnum, entityIDLength)
 	for a.st.ipFiltersByID[id] != nil {
@@ -102,7 +102,7 @@ func (root) UpdateIPFilter(ctx context.Context, args struct {
 }) (*ipFilterResolver, error) {
 	a := callFrom(ctx).api
 	in := args.Input
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	old := a.st.ipFiltersByID[in.ID]
 	if old == nil {
@@ -128,7 +128,7 @@ func (root) UpdateIPFilter(ctx context.Context, args struct {
 // filter are no longer limited by it.
 func (root) DeleteIPFilter(ctx context.Context, args idInput) (bool, error) {
 	a := callFrom(ctx).api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	if a.st.ipFiltersByID[args.Input.ID] == nil {
 		return false, errNotFound

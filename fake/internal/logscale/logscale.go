@@ -31,6 +31,8 @@ type API struct {
 	initial *state // from the fixtures; never changed
 
 	mu sync.RWMutex
+	// st is the state: initial itself until the first change since New
+	// or Reset, then a copy of it that the API changes (lockToChange).
 	st *state
 	// ingested counts what each ingest token sent; Reset clears it.
 	ingested map[ingestKey]IngestCount
@@ -52,11 +54,8 @@ func New(env api.Env) (*API, error) {
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.DiscardHandler)
 	}
-	// The schema is built on its own goroutine, so that in a new process
-	// the rest of the server starts meanwhile; the first request waits for
-	// it.
-	go func() { _, _ = executableSchema() }()
-	return &API{env: env, initial: st, st: st.clone(), ingested: map[ingestKey]IngestCount{}}, nil
+	startSchema()
+	return &API{env: env, initial: st, st: st, ingested: map[ingestKey]IngestCount{}}, nil
 }
 
 // defaultState is the state of the default fixtures, loaded once per
@@ -117,8 +116,18 @@ var router = sync.OnceValue(func() *mux.Router {
 func (a *API) Reset() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.st = a.initial.clone()
+	a.st = a.initial
 	a.ingested = map[ingestKey]IngestCount{}
+}
+
+// lockToChange locks the state to change it, with a.mu, and makes it the
+// API's own copy of the fixtures' state if it is not yet: a server that
+// changes nothing never copies it.
+func (a *API) lockToChange() {
+	a.mu.Lock()
+	if a.st == a.initial {
+		a.st = a.initial.clone()
+	}
 }
 
 // ipFilter returns the IP filter with id, or nil.

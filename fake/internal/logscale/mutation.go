@@ -169,7 +169,7 @@ func (a *API) createLocked(now time.Time, owner *user, spec tokenSpec) (*token, 
 
 // create runs createLocked under the lock for the request's caller.
 func (c *call) create(spec tokenSpec) (*token, error) {
-	c.api.mu.Lock()
+	c.api.lockToChange()
 	defer c.api.mu.Unlock()
 	return c.api.createLocked(c.now, c.user, spec)
 }
@@ -298,7 +298,7 @@ type idInput struct{ Input struct{ ID string } }
 // DeleteToken resolves Mutation.deleteToken.
 func (root) DeleteToken(ctx context.Context, args idInput) (bool, error) {
 	a := callFrom(ctx).api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	if a.st.tokens[args.Input.ID] == nil {
 		return false, errNotFound
@@ -314,7 +314,7 @@ func (root) DeleteToken(ctx context.Context, args idInput) (bool, error) {
 func (root) RotateToken(ctx context.Context, args idInput) (string, error) {
 	c := callFrom(ctx)
 	a := c.api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	id := args.Input.ID
 	t := a.st.tokens[id]
@@ -355,7 +355,7 @@ type updatePermissionsInput struct {
 // must be of kind k, if the policies allow it.
 func (c *call) updatePermissions(k tokenKind, in updatePermissionsInput) (string, error) {
 	a := c.api
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	t := a.st.tokens[in.Input.ID]
 	if t == nil || t.kind != k {

@@ -29,7 +29,7 @@ type policiesInput struct {
 func (root) UpdateTokenSecurityPolicies(ctx context.Context, args struct{ Input policiesInput }) (*organizationResolver, error) {
 	a := callFrom(ctx).api
 	in := args.Input
-	a.mu.Lock()
+	a.lockToChange()
 	defer a.mu.Unlock()
 	var err error
 	filter := func(id *string) string {

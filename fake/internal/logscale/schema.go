@@ -64,6 +64,13 @@ var executableSchema = sync.OnceValues(func() (*graphql.Schema, error) {
 	)
 })
 
+// startSchema starts building the schema on a goroutine of its own, once
+// per process, so that in a new process the rest of the server starts
+// meanwhile; the first request waits for it.
+var startSchema = sync.OnceFunc(func() {
+	go func() { _, _ = executableSchema() }()
+})
+
 // panicLogger sends a panic recovered by graphql-go to the logger of the API
 // that served the request.
 type panicLogger struct{}

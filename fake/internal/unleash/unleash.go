@@ -9,7 +9,6 @@ package unleash
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -51,7 +50,20 @@ type API struct {
 	initial fixtureData
 
 	mu sync.Mutex
+	// st is built from initial on first use since New or Reset
+	// (lockState), so that a server that never serves Unleash does not
+	// build it.
 	st *state
+}
+
+// lockState locks the state with a.mu, building it first if it is not
+// built yet.
+func (a *API) lockState() {
+	a.mu.Lock()
+	if a.st == nil {
+		// New built a state from the same data, so this cannot fail.
+		a.st, _ = newState(a.initial)
+	}
 }
 
 // errorIDLabel derives errorIDs from the server's seed.
@@ -64,11 +76,7 @@ func New(env api.Env, opts Options) (*API, error) {
 	if api.IsDefaultFixtures(env.Fixtures) {
 		load = func(fs.FS) (fixtureData, *state, error) {
 			fx, err := defaultFixtures()
-			if err != nil {
-				return fx, nil, err
-			}
-			st, err := newState(fx)
-			return fx, st, err
+			return fx, nil, err
 		}
 	}
 	fx, st, err := load(env.Fixtures)
@@ -78,8 +86,9 @@ func New(env api.Env, opts Options) (*API, error) {
 	return &API{env: env, opts: opts, errorIDs: env.Random.Derive(errorIDLabel), initial: fx, st: st}, nil
 }
 
-// defaultFixtures is the data of the default fixtures, decoded once per
-// process; states are built from it (newState) and never change it.
+// defaultFixtures is the data of the default fixtures, decoded and checked
+// (a state built from it) once per process; states are built from it
+// (newState) and never change it.
 var defaultFixtures = sync.OnceValues(func() (fixtureData, error) {
 	fx, _, err := loadFixtures(fixtures.FS())
 	return fx, err
@@ -120,18 +129,13 @@ var router = sync.OnceValue(func() *mux.Router {
 // Reset puts the state back to the fixtures.
 func (a *API) Reset() {
 	a.errorIDs.Reset()
-	st, err := newState(a.initial)
-	if err != nil {
-		// New built a state from the same data, so this cannot fail.
-		panic(fmt.Sprintf("unleash: rebuild fixture state: %v", err))
-	}
 	a.mu.Lock()
-	a.st = st
+	a.st = nil
 	a.mu.Unlock()
 }
 
 func (a *API) limit() int {
-	a.mu.Lock()
+	a.lockState()
 	defer a.mu.Unlock()
 	return a.st.limit
 }
@@ -216,7 +220,7 @@ func authenticated(h authenticatedHandler) http.Handler {
 		if !ok {
 			return
 		}
-		a.mu.Lock()
+		a.lockState()
 		defer a.mu.Unlock()
 		c, aerr := a.authenticate(r)
 		if aerr != nil {
