@@ -140,6 +140,11 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 	return b.body.Write(p)
 }
 
+// AvailableBuffer returns an empty slice with the free space of b's body,
+// as bytes.Buffer.AvailableBuffer does: a body appended to it and written
+// with Write is not copied.
+func (b *bufferWriter) AvailableBuffer() []byte { return b.body.AvailableBuffer() }
+
 // send writes the kept response to w, the ResponseWriter whose headers b
 // holds. With truncate, it announces the whole body in Content-Length but
 // sends only half of it: net/http then closes the connection, as the body

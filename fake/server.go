@@ -298,7 +298,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // it, for a body within api.MaxBodyBytes, so that the body is decoded once.
 // It leaves r's body to be read in full by the handler.
 func peekOperations(r *http.Request, op api.Operator) (parsed any, ops []string) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
+	body, err := peekBody(r)
 	r.Body = struct {
 		io.Reader
 		io.Closer
@@ -307,6 +307,17 @@ func peekOperations(r *http.Request, op api.Operator) (parsed any, ops []string)
 		return nil, nil
 	}
 	return op.Operations(r, body)
+}
+
+// peekBody reads r's body, up to api.MaxBodyBytes+1 bytes. A body whose
+// length the request announces is read into a slice of that length.
+func peekBody(r *http.Request) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= api.MaxBodyBytes {
+		body := make([]byte, n)
+		m, err := io.ReadFull(r.Body, body)
+		return body[:m], err
+	}
+	return io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
 }
 
 // logRequest writes the one log line of a request.

@@ -59,6 +59,19 @@ func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	WriteBody(w, status, contentType, MustJSON(v))
 }
 
+// AvailableBuffer returns an empty slice to append a body of about n bytes
+// to and write with WriteBody: the free space of w's buffer, if w buffers
+// its answer as the server's writer does and has that much space (the
+// body is then written in place, without a copy), or else a new slice.
+func AvailableBuffer(w http.ResponseWriter, n int) []byte {
+	if ab, ok := w.(interface{ AvailableBuffer() []byte }); ok {
+		if b := ab.AvailableBuffer(); cap(b) >= n {
+			return b
+		}
+	}
+	return make([]byte, 0, n)
+}
+
 // WriteBody answers with status and the body b, sent with contentType.
 func WriteBody(w http.ResponseWriter, status int, contentType string, b []byte) {
 	h := w.Header()

@@ -120,7 +120,9 @@ func (a *API) Router() *mux.Router { return router() }
 // router is the router of every Unleash API in the process.
 var router = sync.OnceValue(func() *mux.Router {
 	r := api.NewRouter[*API]()
-	r.Handle(PathPrefix+"{slash:/?}", authenticated((*API).serveCollection))
+	collection := authenticated((*API).serveCollection)
+	r.Handle(PathPrefix, collection) // a route without variables, unlike {slash:/?}, matches without a map
+	r.Handle(PathPrefix+"/", collection)
 	r.Handle(PathPrefix+"/{id}{slash:/?}", authenticated((*API).serveItem))
 	r.PathPrefix(PathPrefix + "/").Handler(authenticated((*API).serveUnknown))
 	return r
@@ -292,7 +294,8 @@ func (a *API) list(w http.ResponseWriter, c caller) {
 		err.value().Write(w)
 		return
 	}
-	api.WriteBody(w, http.StatusOK, contentTypeJSON, appendPATsJSON(make([]byte, 0, 64+len(u.pats)*patJSONSize), u.pats))
+	body := api.AvailableBuffer(w, 64+len(u.pats)*patJSONSize)
+	api.WriteBody(w, http.StatusOK, contentTypeJSON, appendPATsJSON(body, u.pats))
 }
 
 // create answers POST, with Unleash's checks in Unleash's order.
