@@ -3,7 +3,7 @@ package fake
 import (
 	"bytes"
 	"fmt"
-	"html/template"
+	"html"
 	"mime"
 	"net/http"
 	"strings"
@@ -60,10 +60,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	var body bytes.Buffer
 	if acceptsHTML(r.Header.Get("Accept")) {
-		if err := indexHTML.Execute(&body, page); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
+		writeIndexHTML(&body, page)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	} else {
 		writeIndexText(&body, page)
@@ -112,22 +109,43 @@ func writeIndexText(b *bytes.Buffer, p indexPage) {
 	b.WriteString("\nEvery credential: GET /_fake/credentials or fakeserver credentials.\n")
 }
 
-var indexHTML = template.Must(template.New("index").Parse(`<!DOCTYPE html>
+// writeIndexHTML writes the index as an HTML page. Every text from outside
+// the page (the request's path, route descriptions, credentials) is
+// escaped.
+func writeIndexHTML(b *bytes.Buffer, p indexPage) {
+	e := html.EscapeString
+	b.WriteString(`<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>tokenfake</title>
 <style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}code{word-break:break-all}td{padding:.2em .6em;vertical-align:top}</style>
 </head>
 <body>
-{{if .Missing}}<p><strong>404:</strong> nothing is served at <code>{{.Missing}}</code>. This server serves:</p>{{end}}
-<h1>tokenfake</h1>
-<p>A fake of the LogScale, Unleash and Cryptlex access-token APIs.</p>
-{{range .Sections}}<h2>{{.Title}}</h2>
-<table>{{range .Routes}}<tr><td>{{.Method}}</td><td><code>{{.Path}}</code></td><td>{{.Does}}</td></tr>{{end}}</table>
-{{range .Credentials}}<p>As {{.User}}: <code>Authorization: {{.Authorization}}</code></p>{{end}}
-{{end}}<h2>Admin API</h2>
-{{if .Guarded}}<p>Every route but <code>/_fake/health</code> needs <code>Authorization: Bearer &lt;admin token&gt;</code>.</p>{{end}}
-<table>{{range .Admin}}<tr><td>{{.Method}}</td><td><code>{{.Path}}</code></td><td>{{.Does}}</td></tr>{{end}}</table>
-<p>Every credential: <a href="/_fake/credentials">/_fake/credentials</a>, or <code>fakeserver credentials</code>.</p>
+`)
+	if p.Missing != "" {
+		fmt.Fprintf(b, "<p><strong>404:</strong> nothing is served at <code>%s</code>. This server serves:</p>\n", e(p.Missing))
+	}
+	b.WriteString("<h1>tokenfake</h1>\n<p>A fake of the LogScale, Unleash and Cryptlex access-token APIs.</p>\n")
+	routes := func(rs []indexRoute) {
+		b.WriteString("<table>")
+		for _, r := range rs {
+			fmt.Fprintf(b, "<tr><td>%s</td><td><code>%s</code></td><td>%s</td></tr>", e(r.Method), e(r.Path), e(r.Does))
+		}
+		b.WriteString("</table>\n")
+	}
+	for _, sec := range p.Sections {
+		fmt.Fprintf(b, "<h2>%s</h2>\n", e(sec.Title))
+		routes(sec.Routes)
+		for _, c := range sec.Credentials {
+			fmt.Fprintf(b, "<p>As %s: <code>Authorization: %s</code></p>\n", e(c.User), e(c.Authorization))
+		}
+	}
+	b.WriteString("<h2>Admin API</h2>\n")
+	if p.Guarded {
+		b.WriteString("<p>Every route but <code>/_fake/health</code> needs <code>Authorization: Bearer &lt;admin token&gt;</code>.</p>\n")
+	}
+	routes(p.Admin)
+	b.WriteString(`<p>Every credential: <a href="/_fake/credentials">/_fake/credentials</a>, or <code>fakeserver credentials</code>.</p>
 </body>
 </html>
-`))
+`)
+}

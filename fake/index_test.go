@@ -87,3 +87,15 @@ func TestIndexNamesTheAdminToken(t *testing.T) {
 		t.Errorf("index shows the admin token")
 	}
 }
+
+// TestIndexHTMLEscapes checks that the HTML index escapes the path it
+// could not serve.
+func TestIndexHTMLEscapes(t *testing.T) {
+	t.Parallel()
+	srv := fake.Start(t)
+	got := do(t, srv, nil, call{method: "GET", path: "/%3Cscript%3Ealert(1)%3C/script%3E", header: map[string]string{"Accept": "text/html"}})
+	body := string(got.body)
+	if got.status != 404 || strings.Contains(body, "<script>") || !strings.Contains(body, "<code>GET /&lt;script&gt;alert(1)&lt;/script&gt;</code>") {
+		t.Errorf("%d %s\nwant 404 with the path escaped", got.status, body)
+	}
+}
