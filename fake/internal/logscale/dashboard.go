@@ -9,7 +9,7 @@ import (
 )
 
 // CreateReadonlyToken resolves Mutation.createReadonlyToken.
-func (root) CreateReadonlyToken(ctx context.Context, args struct {
+func (mutationRoot) CreateReadonlyToken(ctx context.Context, args struct {
 	ID                 string
 	Name               string
 	IPFilterID         *string
@@ -51,7 +51,7 @@ func (root) CreateReadonlyToken(ctx context.Context, args struct {
 }
 
 // DeleteReadonlyToken resolves Mutation.deleteReadonlyToken.
-func (root) DeleteReadonlyToken(ctx context.Context, args struct{ ID, Token string }) (*booleanResult, error) {
+func (mutationRoot) DeleteReadonlyToken(ctx context.Context, args struct{ ID, Token string }) (*booleanResult, error) {
 	a := callFrom(ctx).api
 	a.lockToChange()
 	defer a.mu.Unlock()

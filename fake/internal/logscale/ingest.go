@@ -174,7 +174,7 @@ func validCustomToken(s string) bool {
 
 // Repository resolves Query.repository: a repository, not a view. The fake
 // has no hidden repositories.
-func (root) Repository(ctx context.Context, args struct {
+func (queryRoot) Repository(ctx context.Context, args struct {
 	Name          string
 	IncludeHidden *bool
 }) (*searchDomainResolver, error) {
@@ -290,7 +290,7 @@ func (a *API) newIngestSecret() string {
 // AddIngestTokenV3 resolves Mutation.addIngestTokenV3. An empty parser is
 // the same as none. Every check runs before the token string is drawn, so
 // a refused call leaves the id generator where it was.
-func (root) AddIngestTokenV3(ctx context.Context, args struct {
+func (mutationRoot) AddIngestTokenV3(ctx context.Context, args struct {
 	Input struct {
 		RepositoryName string
 		Name           string
@@ -343,7 +343,7 @@ func (root) AddIngestTokenV3(ctx context.Context, args struct {
 }
 
 // AssignParserToIngestTokenV2 resolves Mutation.assignParserToIngestTokenV2.
-func (root) AssignParserToIngestTokenV2(ctx context.Context, args struct {
+func (mutationRoot) AssignParserToIngestTokenV2(ctx context.Context, args struct {
 	Input struct{ RepositoryName, TokenName, Parser string }
 }) (*ingestTokenResolver, error) {
 	a := callFrom(ctx).api
@@ -366,7 +366,7 @@ func (root) AssignParserToIngestTokenV2(ctx context.Context, args struct {
 
 // UnassignIngestToken resolves Mutation.unassignIngestToken. A token without
 // a parser stays without one.
-func (root) UnassignIngestToken(ctx context.Context, args struct{ RepositoryName, TokenName string }) (*unassignResult, error) {
+func (mutationRoot) UnassignIngestToken(ctx context.Context, args struct{ RepositoryName, TokenName string }) (*unassignResult, error) {
 	a := callFrom(ctx).api
 	a.lockToChange()
 	defer a.mu.Unlock()
@@ -382,7 +382,7 @@ func (root) UnassignIngestToken(ctx context.Context, args struct{ RepositoryName
 
 // RemoveIngestToken resolves Mutation.removeIngestToken. The token string
 // stops working at once.
-func (root) RemoveIngestToken(ctx context.Context, args struct{ RepositoryName, Name string }) (*booleanResult, error) {
+func (mutationRoot) RemoveIngestToken(ctx context.Context, args struct{ RepositoryName, Name string }) (*booleanResult, error) {
 	a := callFrom(ctx).api
 	a.lockToChange()
 	defer a.mu.Unlock()

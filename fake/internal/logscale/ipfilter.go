@@ -70,7 +70,7 @@ func ipAllowed(filter string, addr netip.Addr) bool {
 }
 
 // CreateIPFilter resolves Mutation.createIPFilter.
-func (root) CreateIPFilter(ctx context.Context, args struct {
+func (mutationRoot) CreateIPFilter(ctx context.Context, args struct {
 	Input struct{ Name, IPFilter string }
 }) (*ipFilterResolver, error) {
 	a := callFrom(ctx).api
@@ -93,7 +93,7 @@ func (root) CreateIPFilter(ctx context.Context, args struct {
 }
 
 // UpdateIPFilter resolves Mutation.updateIPFilter.
-func (root) UpdateIPFilter(ctx context.Context, args struct {
+func (mutationRoot) UpdateIPFilter(ctx context.Context, args struct {
 	Input struct {
 		ID       string
 		Name     *string
@@ -126,7 +126,7 @@ func (root) UpdateIPFilter(ctx context.Context, args struct {
 
 // DeleteIPFilter resolves Mutation.deleteIPFilter. Tokens that used the
 // filter are no longer limited by it.
-func (root) DeleteIPFilter(ctx context.Context, args idInput) (bool, error) {
+func (mutationRoot) DeleteIPFilter(ctx context.Context, args idInput) (bool, error) {
 	a := callFrom(ctx).api
 	a.lockToChange()
 	defer a.mu.Unlock()

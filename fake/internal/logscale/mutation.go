@@ -198,17 +198,17 @@ type personalInput struct {
 
 // CreatePersonalUserToken resolves Mutation.createPersonalUserToken. The
 // caller's previous personal token, if any, stops working.
-func (root) CreatePersonalUserToken(ctx context.Context, args struct{ Input personalInput }) (string, error) {
+func (mutationRoot) CreatePersonalUserToken(ctx context.Context, args struct{ Input personalInput }) (string, error) {
 	return callFrom(ctx).createString(tokenSpec{kind: kindPersonal, expireAt: args.Input.ExpireAt, ipFilterID: args.Input.IPFilterID})
 }
 
 // CreatePersonalUserTokenV2 resolves Mutation.createPersonalUserTokenV2.
-func (root) CreatePersonalUserTokenV2(ctx context.Context, args struct{ Input personalInput }) (*createOutput, error) {
+func (mutationRoot) CreatePersonalUserTokenV2(ctx context.Context, args struct{ Input personalInput }) (*createOutput, error) {
 	return callFrom(ctx).createOutput(tokenSpec{kind: kindPersonal, expireAt: args.Input.ExpireAt, ipFilterID: args.Input.IPFilterID})
 }
 
 // CreateViewPermissionsToken resolves Mutation.createViewPermissionsToken.
-func (root) CreateViewPermissionsToken(ctx context.Context, args struct {
+func (mutationRoot) CreateViewPermissionsToken(ctx context.Context, args struct {
 	Input struct {
 		Name        string
 		ExpireAt    *Long
@@ -229,7 +229,7 @@ type assetAssignment struct {
 
 // CreateViewPermissionsTokenV2 resolves Mutation.createViewPermissionsTokenV2.
 // Asset permission assignments are accepted and not stored.
-func (root) CreateViewPermissionsTokenV2(ctx context.Context, args struct {
+func (mutationRoot) CreateViewPermissionsTokenV2(ctx context.Context, args struct {
 	Input struct {
 		Name                       string
 		ExpireAt                   *Long
@@ -252,14 +252,14 @@ type permissionsInput struct {
 }
 
 // CreateSystemPermissionsToken resolves Mutation.createSystemPermissionsToken.
-func (root) CreateSystemPermissionsToken(ctx context.Context, args struct{ Input permissionsInput }) (string, error) {
+func (mutationRoot) CreateSystemPermissionsToken(ctx context.Context, args struct{ Input permissionsInput }) (string, error) {
 	in := args.Input
 	return callFrom(ctx).createString(tokenSpec{kind: kindSystem, name: in.Name, expireAt: in.ExpireAt,
 		ipFilterID: in.IPFilterID, permissions: in.Permissions})
 }
 
 // CreateSystemPermissionsTokenV2 resolves Mutation.createSystemPermissionsTokenV2.
-func (root) CreateSystemPermissionsTokenV2(ctx context.Context, args struct {
+func (mutationRoot) CreateSystemPermissionsTokenV2(ctx context.Context, args struct {
 	Input struct {
 		Name              string
 		ExpireAt          *Long
@@ -273,14 +273,14 @@ func (root) CreateSystemPermissionsTokenV2(ctx context.Context, args struct {
 }
 
 // CreateOrganizationPermissionsToken resolves Mutation.createOrganizationPermissionsToken.
-func (root) CreateOrganizationPermissionsToken(ctx context.Context, args struct{ Input permissionsInput }) (string, error) {
+func (mutationRoot) CreateOrganizationPermissionsToken(ctx context.Context, args struct{ Input permissionsInput }) (string, error) {
 	in := args.Input
 	return callFrom(ctx).createString(tokenSpec{kind: kindOrganization, name: in.Name, expireAt: in.ExpireAt,
 		ipFilterID: in.IPFilterID, permissions: in.Permissions})
 }
 
 // CreateOrganizationPermissionsTokenV2 resolves Mutation.createOrganizationPermissionsTokenV2.
-func (root) CreateOrganizationPermissionsTokenV2(ctx context.Context, args struct {
+func (mutationRoot) CreateOrganizationPermissionsTokenV2(ctx context.Context, args struct {
 	Input struct {
 		Name                    string
 		ExpireAt                *Long
@@ -296,7 +296,7 @@ func (root) CreateOrganizationPermissionsTokenV2(ctx context.Context, args struc
 type idInput struct{ Input struct{ ID string } }
 
 // DeleteToken resolves Mutation.deleteToken.
-func (root) DeleteToken(ctx context.Context, args idInput) (bool, error) {
+func (mutationRoot) DeleteToken(ctx context.Context, args idInput) (bool, error) {
 	a := callFrom(ctx).api
 	a.lockToChange()
 	defer a.mu.Unlock()
@@ -311,7 +311,7 @@ func (root) DeleteToken(ctx context.Context, args idInput) (bool, error) {
 // replaced by one with a new id and secret and the same name, expiry, IP
 // filter, views and permissions. Given a user id, that user's personal token
 // is rotated, or made if the user has none.
-func (root) RotateToken(ctx context.Context, args idInput) (string, error) {
+func (mutationRoot) RotateToken(ctx context.Context, args idInput) (string, error) {
 	c := callFrom(ctx)
 	a := c.api
 	a.lockToChange()
@@ -375,16 +375,16 @@ func (c *call) updatePermissions(k tokenKind, in updatePermissionsInput) (string
 }
 
 // UpdateViewPermissionsTokenPermissions resolves the mutation of the same name.
-func (root) UpdateViewPermissionsTokenPermissions(ctx context.Context, args updatePermissionsInput) (string, error) {
+func (mutationRoot) UpdateViewPermissionsTokenPermissions(ctx context.Context, args updatePermissionsInput) (string, error) {
 	return callFrom(ctx).updatePermissions(kindView, args)
 }
 
 // UpdateSystemPermissionsTokenPermissions resolves the mutation of the same name.
-func (root) UpdateSystemPermissionsTokenPermissions(ctx context.Context, args updatePermissionsInput) (string, error) {
+func (mutationRoot) UpdateSystemPermissionsTokenPermissions(ctx context.Context, args updatePermissionsInput) (string, error) {
 	return callFrom(ctx).updatePermissions(kindSystem, args)
 }
 
 // UpdateOrganizationPermissionsTokenPermissions resolves the mutation of the same name.
-func (root) UpdateOrganizationPermissionsTokenPermissions(ctx context.Context, args updatePermissionsInput) (string, error) {
+func (mutationRoot) UpdateOrganizationPermissionsTokenPermissions(ctx context.Context, args updatePermissionsInput) (string, error) {
 	return callFrom(ctx).updatePermissions(kindOrganization, args)
 }

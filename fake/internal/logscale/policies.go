@@ -26,7 +26,7 @@ type policiesInput struct {
 
 // UpdateTokenSecurityPolicies resolves Mutation.updateTokenSecurityPolicies.
 // The optional system fields leave their policy unchanged when left out.
-func (root) UpdateTokenSecurityPolicies(ctx context.Context, args struct{ Input policiesInput }) (*organizationResolver, error) {
+func (mutationRoot) UpdateTokenSecurityPolicies(ctx context.Context, args struct{ Input policiesInput }) (*organizationResolver, error) {
 	a := callFrom(ctx).api
 	in := args.Input
 	a.lockToChange()

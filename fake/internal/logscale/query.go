@@ -8,9 +8,24 @@ import (
 	"strings"
 )
 
-// root resolves Query and Mutation. It holds nothing: each resolver finds
-// the API and the caller in its context.
+// root is the schema's resolver: its Query and Mutation resolve the two
+// root types. graphql-go finds the resolver of each field of a type among
+// the methods of its resolver one by one, so each root type has a resolver
+// of its own, with only its own fields' methods. They hold nothing: each
+// resolver finds the API and the caller in its context.
 type root struct{}
+
+// queryRoot resolves Query.
+type queryRoot struct{}
+
+// mutationRoot resolves Mutation.
+type mutationRoot struct{}
+
+// Query returns the resolver of Query.
+func (root) Query() *queryRoot { return &queryRoot{} }
+
+// Mutation returns the resolver of Mutation.
+func (root) Mutation() *mutationRoot { return &mutationRoot{} }
 
 // errNoUser answers an operation that needs a user when the request's token
 // belongs to none.
@@ -27,7 +42,7 @@ type tokensArgs struct {
 }
 
 // Tokens resolves Query.tokens. Personal tokens are never listed.
-func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
+func (queryRoot) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 	c := callFrom(ctx)
 	skip, limit := 0, DefaultTokensLimit
 	if args.Skip != nil {
@@ -131,7 +146,7 @@ func (root) Tokens(ctx context.Context, args tokensArgs) (*tokenPage, error) {
 }
 
 // Token resolves Query.token.
-func (root) Token(ctx context.Context, args struct{ TokenID string }) (*tokenResolver, error) {
+func (queryRoot) Token(ctx context.Context, args struct{ TokenID string }) (*tokenResolver, error) {
 	c := callFrom(ctx)
 	c.api.mu.RLock()
 	defer c.api.mu.RUnlock()
@@ -144,7 +159,7 @@ func (root) Token(ctx context.Context, args struct{ TokenID string }) (*tokenRes
 }
 
 // IPFilters resolves Query.ipFilters.
-func (root) IPFilters(ctx context.Context) []*ipFilterResolver {
+func (queryRoot) IPFilters(ctx context.Context) []*ipFilterResolver {
 	c := callFrom(ctx)
 	c.api.mu.RLock()
 	defer c.api.mu.RUnlock()
@@ -157,7 +172,7 @@ func (root) IPFilters(ctx context.Context) []*ipFilterResolver {
 
 // Viewer resolves Query.viewer: the user whose personal token the request
 // carries.
-func (root) Viewer(ctx context.Context) (*userResolver, error) {
+func (queryRoot) Viewer(ctx context.Context) (*userResolver, error) {
 	c := callFrom(ctx)
 	if c.user == nil {
 		return nil, errNoUser
@@ -166,7 +181,7 @@ func (root) Viewer(ctx context.Context) (*userResolver, error) {
 }
 
 // SearchDomain resolves Query.searchDomain.
-func (root) SearchDomain(ctx context.Context, args struct{ Name string }) (*searchDomainResolver, error) {
+func (queryRoot) SearchDomain(ctx context.Context, args struct{ Name string }) (*searchDomainResolver, error) {
 	c := callFrom(ctx)
 	c.api.mu.RLock()
 	defer c.api.mu.RUnlock()
@@ -179,7 +194,7 @@ func (root) SearchDomain(ctx context.Context, args struct{ Name string }) (*sear
 
 // SearchDomains resolves Query.searchDomains: every repository, then every
 // view. The fake has no hidden search domains.
-func (root) SearchDomains(ctx context.Context, _ struct{ IncludeHidden *bool }) []*searchDomainResolver {
+func (queryRoot) SearchDomains(ctx context.Context, _ struct{ IncludeHidden *bool }) []*searchDomainResolver {
 	c := callFrom(ctx)
 	c.api.mu.RLock()
 	defer c.api.mu.RUnlock()
@@ -198,7 +213,7 @@ type userOrder struct {
 // Users resolves Query.users: the users whose username, full name or email
 // contains the search text (ignoring case), by username unless orderBy says
 // otherwise.
-func (root) Users(ctx context.Context, args struct {
+func (queryRoot) Users(ctx context.Context, args struct {
 	OrderBy *userOrder
 	Search  *string
 }) []*userResolver {
@@ -241,6 +256,6 @@ func (root) Users(ctx context.Context, args struct {
 }
 
 // Organization resolves Query.organization.
-func (root) Organization(ctx context.Context) *organizationResolver {
+func (queryRoot) Organization(ctx context.Context) *organizationResolver {
 	return callFrom(ctx).api.organizationResolver()
 }
