@@ -79,12 +79,17 @@ func NewSigner(pemKey []byte) (*Signer, error) {
 // newSigner returns a Signer for key.
 func newSigner(key *rsa.PrivateKey) *Signer {
 	return &Signer{
-		key: key,
-		// Times are checked against the fake's clock by the caller.
-		parser:   jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithoutClaimsValidation()),
-		verified: make(map[string]*Claims),
+		key:    key,
+		parser: tokenParser(),
 	}
 }
+
+// tokenParser is the parser of every Signer: RS256 only, times checked
+// against the fake's clock by the caller. It is built once per process and
+// never changed.
+var tokenParser = sync.OnceValue(func() *jwt.Parser {
+	return jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithoutClaimsValidation())
+})
 
 // defaultKey is the key of the default fixtures, parsed once per process:
 // parsing and checking a key is the larger part of a server's start-up. It
@@ -130,6 +135,9 @@ func (s *Signer) Verify(token string) (*Claims, error) {
 		return nil, fmt.Errorf("verify token: %w", err)
 	}
 	s.mu.Lock()
+	if s.verified == nil {
+		s.verified = make(map[string]*Claims)
+	}
 	if len(s.verified) >= verifiedCacheSize {
 		clear(s.verified)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Allowlist is the set of hosts webhooks may be delivered to: loopback
@@ -23,6 +24,20 @@ type Allowlist struct {
 // (matched exactly, case aside), IP addresses and CIDR prefixes such as
 // "10.0.0.0/8". Empty entries are ignored.
 func NewAllowlist(entries ...string) (*Allowlist, error) {
+	if len(entries) == 0 {
+		return loopbackOnly(), nil
+	}
+	return newAllowlist(entries)
+}
+
+// loopbackOnly is the allowlist without entries. It is built once per
+// process and never changed, as no Allowlist is.
+var loopbackOnly = sync.OnceValue(func() *Allowlist {
+	a, _ := newAllowlist(nil) // no entry to reject
+	return a
+})
+
+func newAllowlist(entries []string) (*Allowlist, error) {
 	a := &Allowlist{
 		names: map[string]bool{"localhost": true},
 		prefixes: []netip.Prefix{

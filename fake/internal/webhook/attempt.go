@@ -64,7 +64,7 @@ func (d *Dispatcher) attempt(it *item, sc Script) Attempt {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(SignatureHeader, sig)
-	res, err := d.client.Do(req)
+	res, err := d.httpClient().Do(req)
 	if err != nil {
 		a.Error = err.Error()
 		return a

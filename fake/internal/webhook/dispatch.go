@@ -125,10 +125,12 @@ func (d *Dispatcher) drop(id string, q *queue) {
 // order, retried on the fake's clock. Its methods are safe for concurrent
 // use; Send never blocks on the network.
 type Dispatcher struct {
-	cfg    Config
-	client *http.Client
-	ctx    context.Context // cancelled by Close
-	cancel context.CancelFunc
+	cfg Config
+
+	clientMu sync.Mutex
+	client   *http.Client    // made by the first delivery (httpClient)
+	ctx      context.Context // cancelled by Close
+	cancel   context.CancelFunc
 
 	mu       sync.Mutex
 	queues   map[string]*queue
@@ -166,18 +168,28 @@ func New(cfg Config) *Dispatcher {
 		cancel: cancel,
 		queues: map[string]*queue{},
 		idle:   make(chan struct{}),
-		client: &http.Client{
+	}
+	return d
+}
+
+// httpClient returns the client that sends the deliveries, made on first
+// use: most servers never deliver a webhook.
+func (d *Dispatcher) httpClient() *http.Client {
+	d.clientMu.Lock()
+	defer d.clientMu.Unlock()
+	if d.client == nil {
+		d.client = &http.Client{
 			Transport: &http.Transport{
-				DialContext:         (&net.Dialer{Timeout: cfg.Timeout}).DialContext,
+				DialContext:         (&net.Dialer{Timeout: d.cfg.Timeout}).DialContext,
 				MaxIdleConnsPerHost: 16,
 				IdleConnTimeout:     30 * time.Second,
 			},
 			// A redirect is an answer that is not 2xx: a failure.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			Timeout:       cfg.Timeout,
-		},
+			Timeout:       d.cfg.Timeout,
+		}
 	}
-	return d
+	return d.client
 }
 
 // Send queues a delivery of p, the body of event, to each of targets, in
@@ -489,5 +501,9 @@ func (d *Dispatcher) Close() {
 	}
 	d.mu.Unlock()
 	d.cancel()
-	d.client.CloseIdleConnections()
+	d.clientMu.Lock()
+	if d.client != nil {
+		d.client.CloseIdleConnections()
+	}
+	d.clientMu.Unlock()
 }
