@@ -57,7 +57,8 @@ var listeningLine = regexp.MustCompile(`^(?:fake|bare)server listening on (http:
 // testdata/bareserver, which answers the same two routes with the fake's
 // own answers as fixed bytes: process start to the first answer, idle
 // memory, throughput of each route, and the in-process round trip of
-// fake.NewServer against httptest. Both are started alternately in one run.
+// fake.NewServer against httptest.NewServer with a fake's handler built
+// beforehand and with the bare handler. They take turns in one run.
 // It asserts only that both answer 200 with the same bytes; with
 // -sidebyside=full it logs medians and their ratios.
 func TestSideBySide(t *testing.T) {
