@@ -94,8 +94,9 @@ func isJSON(b []byte) bool {
 const maxPooledBody = 64 << 10
 
 // bufferWriter is an http.ResponseWriter that keeps the status and body
-// written, to send them later, and the request's api.Call. Its headers are those of the ResponseWriter
-// it will send on: nothing is sent on it before WriteHeader.
+// written, to send them later, and the request's api.Call. Its headers are
+// those of the ResponseWriter it will send on: nothing is sent on it before
+// WriteHeader.
 type bufferWriter struct {
 	header http.Header
 	status int

@@ -137,9 +137,9 @@ func newServer(cfg config) (*Server, error) {
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
 	cfg.logger.Info("fixtures loaded", "dir", cmp.Or(cfg.fixturesName, "embedded"), "files", files)
-	// Each API has a router of its own, shared by every server in the
-	// process, as every route of an API lies within its prefixes: a request
-	// is matched against its API's routes only.
+	// A request belongs to the API one of whose prefixes holds its path,
+	// and is matched against that API's routes only: every route of an API
+	// lies within its prefixes (TestVendorRoutesWithinPrefixes).
 	for _, v := range s.vendors {
 		for _, p := range v.Prefixes() {
 			s.prefixes = append(s.prefixes, vendorPrefix{prefix: p, vendor: v})
