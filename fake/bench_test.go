@@ -63,6 +63,19 @@ func BenchmarkStartTokensClose(b *testing.B) {
 	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "median-ns")
 }
 
+// BenchmarkNewServerClose measures starting a server with the default
+// fixtures and closing it, with no request.
+func BenchmarkNewServerClose(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		srv, err := fake.NewServer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv.Close()
+	}
+}
+
 // bigStore returns fixtures with one user and n view, system and
 // organization tokens.
 func bigStore(b *testing.B, n int) fstest.MapFS {
