@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -102,3 +103,23 @@ func (d *Dispatcher) Attempts() []Attempt {
 
 // OK reports whether the receiver answered the attempt with a 2xx status.
 func (a *Attempt) OK() bool { return a.Status >= 200 && a.Status < 300 && a.Error == "" }
+
+// httpClient returns the client that sends the deliveries, made on first
+// use: most servers never deliver a webhook.
+func (d *Dispatcher) httpClient() *http.Client {
+	d.clientMu.Lock()
+	defer d.clientMu.Unlock()
+	if d.client == nil {
+		d.client = &http.Client{
+			Transport: &http.Transport{
+				DialContext:         (&net.Dialer{Timeout: d.cfg.Timeout}).DialContext,
+				MaxIdleConnsPerHost: 16,
+				IdleConnTimeout:     30 * time.Second,
+			},
+			// A redirect is an answer that is not 2xx: a failure.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			Timeout:       d.cfg.Timeout,
+		}
+	}
+	return d.client
+}
