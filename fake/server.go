@@ -116,13 +116,15 @@ func newServer(cfg config) (*Server, error) {
 	if err := s.loadStartup(); err != nil {
 		return nil, err
 	}
-	fsys, loaded := cfg.fixtures, defaultFixtureFiles
+	fsys := cfg.fixtures
+	var files []string
+	var err error
 	if fsys == nil {
 		fsys = fixtures.FS()
+		files, err = defaultFixtureFiles()
 	} else {
-		loaded = func() ([]string, error) { return checkFixtureSet(fsys, cfg.fixturesName) }
+		files, err = checkFixtureSet(fsys, cfg.fixturesName)
 	}
-	files, err := loaded()
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ package unleash
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -61,8 +62,12 @@ type API struct {
 func (a *API) lockState() {
 	a.mu.Lock()
 	if a.st == nil {
-		// New built a state from the same data, so this cannot fail.
-		a.st, _ = newState(a.initial)
+		st, err := newState(a.initial)
+		if err != nil {
+			// New checked the same data, so this cannot fail.
+			panic(fmt.Sprintf("unleash: build fixture state: %v", err))
+		}
+		a.st = st
 	}
 }
 
