@@ -144,7 +144,7 @@ func TestShownOutput(t *testing.T) {
 	}
 }
 
-var endMarker = regexp.MustCompile(`\n@@doc-example-(\d+)@@\n`)
+var endMarker = regexp.MustCompile(`\n@@doc-example-(\d+)@@ (\d+)\n`)
 
 func TestDocExamples(t *testing.T) {
 	t.Parallel()
@@ -183,7 +183,7 @@ func TestDocExamples(t *testing.T) {
 			var script strings.Builder
 			for i, ex := range examples {
 				cmd := strings.NewReplacer("127.0.0.1:8080", addr, "localhost:8080", addr).Replace(ex.command)
-				fmt.Fprintf(&script, "%s\nprintf '\\n@@doc-example-%d@@\\n'\n", cmd, i)
+				fmt.Fprintf(&script, "%s\nprintf '\\n@@doc-example-%d@@ %%s\\n' \"$?\"\n", cmd, i)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
@@ -209,17 +209,21 @@ func TestDocExamples(t *testing.T) {
 			}
 			got := strings.ReplaceAll(string(stdout), "\r\n", "\n")
 			outputs := make([]string, len(examples))
+			statuses := make([]string, len(examples))
 			done := make([]bool, len(examples))
 			start := 0
 			for _, m := range endMarker.FindAllStringSubmatchIndex(got, -1) {
 				i, _ := strconv.Atoi(got[m[2]:m[3]])
-				outputs[i], done[i] = strings.TrimRight(got[start:m[0]], "\n"), true
+				outputs[i], statuses[i], done[i] = strings.TrimRight(got[start:m[0]], "\n"), got[m[4]:m[5]], true
 				start = m[1]
 			}
 			for i, ex := range examples {
 				if !done[i] {
 					t.Errorf("%s:%d: %s\ndid not finish; stderr:\n%s", name, ex.line, ex.command, stderr.String())
 					break
+				}
+				if statuses[i] != "0" {
+					t.Errorf("%s:%d: %s\nexited with status %s; stderr:\n%s", name, ex.line, ex.command, statuses[i], stderr.String())
 				}
 				actual := outputs[i]
 				if actual != "" {

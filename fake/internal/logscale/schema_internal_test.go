@@ -10,3 +10,14 @@ func TestSchema(t *testing.T) {
 		t.Fatalf("executableSchema: %v", err)
 	}
 }
+
+// BenchmarkParseSchema measures building the schema, which a new process
+// does before it answers its first GraphQL request.
+func BenchmarkParseSchema(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseSchema(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
