@@ -82,10 +82,8 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, version st
 }
 
 func serverOptions(cfg config, logger *slog.Logger) []fake.Option {
-	limits := cfg.limits
-	limits.JournalEntries = cfg.journalLimit
 	opts := []fake.Option{fake.WithAddr(cfg.addr), fake.WithLogger(logger), fake.WithSeed(cfg.seed),
-		fake.WithLimits(limits), fake.WithWebhookHosts(cfg.webhookHosts...)}
+		fake.WithLimits(cfg.limits), fake.WithWebhookHosts(cfg.webhookHosts...)}
 	if cfg.fixtures != "" {
 		opts = append(opts, fake.WithFixturesDir(cfg.fixtures))
 	}
@@ -159,7 +157,7 @@ func oneLine(err error) string {
 
 func usage(w io.Writer) {
 	var cfg config
-	fs := serveFlags(&cfg)
+	fs, _ := serveFlags(&cfg)
 	fs.SetOutput(w)
 	fmt.Fprint(w, `fakeserver serves an in-memory fake of the access-token APIs of LogScale
 (POST /graphql), Unleash (/api/admin/user/tokens) and Cryptlex

@@ -29,9 +29,8 @@ type config struct {
 	start               time.Time
 	noRateLimit         bool
 	unleashPATsDisabled bool
-	journalLimit        int
 	webhookHosts        []string
-	limits              fake.Limits   // all but JournalEntries, which is journalLimit
+	limits              fake.Limits
 	shutdownTimeout     time.Duration // negative: wait for every request
 	version             bool
 }
@@ -59,20 +58,72 @@ func (h hostList) Set(v string) error {
 // scenarioList is the repeatable -scenario flag.
 type scenarioList struct{ names *[]string }
 
-func (s *scenarioList) String() string {
+func (s scenarioList) String() string {
 	if s.names == nil {
 		return ""
 	}
 	return strings.Join(*s.names, ",")
 }
 
-func (s *scenarioList) Set(v string) error {
+func (s scenarioList) Set(v string) error {
 	if strings.TrimSpace(v) == "" {
 		return errors.New("empty scenario name")
 	}
 	*s.names = append(*s.names, v)
 	return nil
 }
+
+// SetList adds the names of a comma-separated list, skipping empty ones.
+func (s scenarioList) SetList(v string) error {
+	for name := range strings.SplitSeq(v, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			*s.names = append(*s.names, name)
+		}
+	}
+	return nil
+}
+
+// seedValue is the -seed flag: an unsigned integer (0x and 0o prefixes
+// allowed).
+type seedValue struct{ p *uint64 }
+
+func (v seedValue) String() string {
+	if v.p == nil {
+		return "0"
+	}
+	return strconv.FormatUint(*v.p, 10)
+}
+
+func (v seedValue) Set(s string) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
+	if err != nil {
+		return errors.New("want an unsigned integer")
+	}
+	*v.p = n
+	return nil
+}
+
+// boolValue is a switch flag; its variable takes strconv.ParseBool values.
+type boolValue struct{ p *bool }
+
+func (v boolValue) String() string {
+	if v.p == nil {
+		return "false"
+	}
+	return strconv.FormatBool(*v.p)
+}
+
+func (v boolValue) Set(s string) error {
+	on, err := strconv.ParseBool(strings.TrimSpace(s))
+	if err != nil {
+		return errors.New("want true or false")
+	}
+	*v.p = on
+	return nil
+}
+
+// IsBoolFlag lets the flag be given without a value.
+func (boolValue) IsBoolFlag() bool { return true }
 
 // timeValue is the -time flag: an RFC 3339 time.
 type timeValue struct{ t *time.Time }
@@ -93,37 +144,60 @@ func (v timeValue) Set(s string) error {
 	return nil
 }
 
-func serveFlags(cfg *config) *flag.FlagSet {
+// serveFlags returns the server's flags, bound to cfg, and the environment
+// variable of each flag that has one. A variable is read by its flag's own
+// Set, so that a value means the same in either.
+func serveFlags(cfg *config) (*flag.FlagSet, map[string]string) {
 	fs := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&cfg.addr, "addr", DefaultAddr,
-		"listen on `HOST:PORT`; port 0 picks a free port ("+envvar.Addr+")")
-	fs.StringVar(&cfg.fixtures, "fixtures", "",
-		"serve the data set in `DIR` instead of the embedded defaults ("+envvar.Fixtures+")")
-	fs.Var(&scenarioList{names: &cfg.scenarios}, "scenario",
-		"activate a built-in scenario `NAME`, or the scenario in a YAML or JSON FILE;\nrepeatable ("+envvar.Scenario+", comma-separated)")
-	fs.Uint64Var(&cfg.seed, "seed", 0,
-		"seed `N` makes generated ids and secrets repeatable; 0 draws new ones per run ("+envvar.Seed+")")
-	fs.StringVar(&cfg.adminToken, "admin-token", "",
-		"require this `TOKEN` on the admin API under /_fake/ ("+envvar.AdminToken+")")
-	fs.StringVar(&cfg.logFormat, "log-format", "text",
-		"log to stderr as `text` or json ("+envvar.LogFormat+")")
-	fs.Var(timeValue{&cfg.start}, "time",
-		"start the fake clock stopped at `TIME` (RFC 3339) instead of following\nthe wall clock ("+envvar.Time+")")
-	fs.BoolVar(&cfg.noRateLimit, "no-rate-limit", false,
-		"turn off the Cryptlex rate limit ("+envvar.NoRateLimit+"=true)")
-	fs.BoolVar(&cfg.unleashPATsDisabled, "unleash-pats-disabled", false,
-		"answer as an Unleash server with personal access tokens turned off\n("+envvar.UnleashPATsDisabled+"=true)")
-	fs.IntVar(&cfg.journalLimit, "journal-limit", fake.DefaultJournalLimit,
-		"keep the newest `N` requests in the journal (/_fake/requests) ("+envvar.JournalLimit+")")
-	fs.Var(hostList{&cfg.webhookHosts}, "webhook-hosts",
-		"also deliver Cryptlex webhooks to these `HOSTS` (comma-separated host names,\nIP addresses or CIDR prefixes); loopback is always allowed ("+envvar.WebhookHosts+")")
+	vars := map[string]string{}
+	// usage ends a flag's usage with its variable.
+	usage := func(v flag.Value, env, text string) string {
+		switch v.(type) {
+		case boolValue:
+			env += "=true"
+		case listValue:
+			env += ", comma-separated"
+		}
+		if !strings.HasSuffix(text, "\n") {
+			text += " "
+		}
+		return text + "(" + env + ")"
+	}
+	def := func(v flag.Value, name, env, text string) {
+		vars[name] = env
+		fs.Var(v, name, usage(v, env, text))
+	}
+	defString := func(p *string, name, env, value, text string) {
+		vars[name] = env
+		fs.StringVar(p, name, value, usage(nil, env, text))
+	}
+	defString(&cfg.addr, "addr", envvar.Addr, DefaultAddr,
+		"listen on `HOST:PORT`; port 0 picks a free port")
+	defString(&cfg.fixtures, "fixtures", envvar.Fixtures, "",
+		"serve the data set in `DIR` instead of the embedded defaults")
+	def(scenarioList{&cfg.scenarios}, "scenario", envvar.Scenario,
+		"activate a built-in scenario `NAME`, or the scenario in a YAML or JSON FILE;\nrepeatable")
+	def(seedValue{&cfg.seed}, "seed", envvar.Seed,
+		"seed `N` makes generated ids and secrets repeatable; 0 draws new ones per run")
+	defString(&cfg.adminToken, "admin-token", envvar.AdminToken, "",
+		"require this `TOKEN` on the admin API under /_fake/")
+	defString(&cfg.logFormat, "log-format", envvar.LogFormat, "text",
+		"log to stderr as `text` or json")
+	def(timeValue{&cfg.start}, "time", envvar.Time,
+		"start the fake clock stopped at `TIME` (RFC 3339) instead of following\nthe wall clock")
+	def(boolValue{&cfg.noRateLimit}, "no-rate-limit", envvar.NoRateLimit,
+		"turn off the Cryptlex rate limit")
+	def(boolValue{&cfg.unleashPATsDisabled}, "unleash-pats-disabled", envvar.UnleashPATsDisabled,
+		"answer as an Unleash server with personal access tokens turned off\n")
+	def(hostList{&cfg.webhookHosts}, "webhook-hosts", envvar.WebhookHosts,
+		"also deliver Cryptlex webhooks to these `HOSTS` (comma-separated host names,\nIP addresses or CIDR prefixes); loopback is always allowed")
 	cfg.limits, cfg.shutdownTimeout = fake.DefaultLimits(), DrainTimeout
 	for _, l := range limitFlags(cfg) {
-		fs.Var(l.value, l.Flag, l.usage+" ("+l.Var+")")
+		def(l.value, l.Flag, l.Var, l.usage)
 	}
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
-	return fs
+	return fs, vars
 }
 
 // parse reads the configuration from args, then from the variables of the
@@ -131,7 +205,7 @@ func serveFlags(cfg *config) *flag.FlagSet {
 // It returns flag.ErrHelp for -h.
 func parse(args []string, getenv func(string) string) (config, error) {
 	var cfg config
-	fs := serveFlags(&cfg)
+	fs, vars := serveFlags(&cfg)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -140,11 +214,17 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	err := applyEnv(&cfg, func(name, env string) string {
-		if set[name] {
-			return ""
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env, ok := vars[f.Name]
+		if err != nil || !ok || set[f.Name] {
+			return
 		}
-		return getenv(env)
+		if v := getenv(env); v != "" {
+			if e := setFromEnv(f.Value, v); e != nil {
+				err = fmt.Errorf("invalid %s %q: %v", env, v, e)
+			}
+		}
 	})
 	if err != nil {
 		return cfg, err
@@ -164,9 +244,6 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, fmt.Errorf("invalid %s %q: want text or json", source("log-format", envvar.LogFormat), cfg.logFormat)
 	}
-	if cfg.journalLimit == 0 {
-		return cfg, fmt.Errorf("invalid %s %d: want a non-zero integer"+limitsUsageNegative, source("journal-limit", envvar.JournalLimit), cfg.journalLimit)
-	}
 	if cfg.fixtures != "" {
 		if _, err := fake.CheckFixturesDir(cfg.fixtures); err != nil {
 			return cfg, fmt.Errorf("%s: %v", source("fixtures", envvar.Fixtures), err)
@@ -175,74 +252,20 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	return cfg, nil
 }
 
-// applyEnv sets cfg from the environment variables that are set and not
-// empty. getenv returns the variable env of the flag name, or "" when the
-// flag was given.
-func applyEnv(cfg *config, getenv func(name, env string) string) error {
-	if v := getenv("addr", envvar.Addr); v != "" {
-		cfg.addr = v
+// listValue is a repeatable flag whose variable holds a comma-separated
+// list.
+type listValue interface {
+	flag.Value
+	// SetList adds each name of a comma-separated list.
+	SetList(string) error
+}
+
+// setFromEnv sets v from an environment variable's value.
+func setFromEnv(v flag.Value, value string) error {
+	if l, ok := v.(listValue); ok {
+		return l.SetList(value)
 	}
-	if v := getenv("fixtures", envvar.Fixtures); v != "" {
-		cfg.fixtures = v
-	}
-	if v := getenv("scenario", envvar.Scenario); v != "" {
-		for name := range strings.SplitSeq(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				cfg.scenarios = append(cfg.scenarios, name)
-			}
-		}
-	}
-	if v := getenv("seed", envvar.Seed); v != "" {
-		seed, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return fmt.Errorf("invalid %s %q: want an unsigned integer", envvar.Seed, v)
-		}
-		cfg.seed = seed
-	}
-	if v := getenv("journal-limit", envvar.JournalLimit); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("invalid %s %q: want an integer", envvar.JournalLimit, v)
-		}
-		cfg.journalLimit = n
-	}
-	if v := getenv("webhook-hosts", envvar.WebhookHosts); v != "" {
-		_ = hostList{&cfg.webhookHosts}.Set(v)
-	}
-	for _, l := range limitFlags(cfg) {
-		if v := getenv(l.Flag, l.Var); v != "" {
-			if err := l.value.Set(v); err != nil {
-				return fmt.Errorf("invalid %s %q: %v", l.Var, v, err)
-			}
-		}
-	}
-	if v := getenv("admin-token", envvar.AdminToken); v != "" {
-		cfg.adminToken = v
-	}
-	if v := getenv("log-format", envvar.LogFormat); v != "" {
-		cfg.logFormat = v
-	}
-	if v := getenv("time", envvar.Time); v != "" {
-		if err := (timeValue{&cfg.start}).Set(v); err != nil {
-			return fmt.Errorf("invalid %s %q: %v", envvar.Time, v, err)
-		}
-	}
-	for _, b := range []struct {
-		name, env string
-		dst       *bool
-	}{
-		{"no-rate-limit", envvar.NoRateLimit, &cfg.noRateLimit},
-		{"unleash-pats-disabled", envvar.UnleashPATsDisabled, &cfg.unleashPATsDisabled},
-	} {
-		if v := getenv(b.name, b.env); v != "" {
-			on, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("invalid %s %q: want true or false", b.env, v)
-			}
-			*b.dst = on
-		}
-	}
-	return nil
+	return v.Set(value)
 }
 
 // checkAddr reports whether addr is a HOST:PORT that can be listened on.

@@ -21,10 +21,9 @@ func TestParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	defaults := config{addr: DefaultAddr, logFormat: "text", journalLimit: fake.DefaultJournalLimit,
-		limits: fake.DefaultLimits(), shutdownTimeout: DrainTimeout}
+	defaults := config{addr: DefaultAddr, logFormat: "text", limits: fake.DefaultLimits(), shutdownTimeout: DrainTimeout}
 	// every limit set away from its default, by flag or by variable
-	limits := fake.Limits{JournalEntries: fake.DefaultJournalLimit, JournalBytes: 2 << 20, GraphQLResultBytes: 512 << 10,
+	limits := fake.Limits{JournalEntries: 5, JournalBytes: 2 << 20, GraphQLResultBytes: 512 << 10,
 		Rules: -1, LogScaleTokens: 3, UnleashPATs: 4, CryptlexPATs: 5, Connections: 6,
 		ReadHeaderTimeout: time.Second, IdleTimeout: -1}
 	with := func(f func(*config)) config {
@@ -49,7 +48,7 @@ func TestParse(t *testing.T) {
 				"-max-connections", "6", "-read-header-timeout", "1s", "-idle-timeout", "-1ns", "-shutdown-timeout", "2s"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
-				journalLimit: 5, webhookHosts: []string{"host.docker.internal", "10.0.0.0/8"}, limits: limits, shutdownTimeout: 2 * time.Second},
+				webhookHosts: []string{"host.docker.internal", "10.0.0.0/8"}, limits: limits, shutdownTimeout: 2 * time.Second},
 		},
 		{
 			name: "every variable",
@@ -61,7 +60,7 @@ func TestParse(t *testing.T) {
 				envvar.MaxConnections: "6", envvar.ReadHeaderTimeout: "1s", envvar.IdleTimeout: "-1ns", envvar.ShutdownTimeout: "2s"},
 			want: config{addr: "0.0.0.0:9000", fixtures: dir, scenarios: []string{"a", "b.yaml"}, seed: 42,
 				adminToken: "t", logFormat: "json", start: at, noRateLimit: true, unleashPATsDisabled: true,
-				journalLimit: 5, webhookHosts: []string{"receiver", "::1"}, limits: limits, shutdownTimeout: 2 * time.Second},
+				webhookHosts: []string{"receiver", "::1"}, limits: limits, shutdownTimeout: 2 * time.Second},
 		},
 		{
 			name: "flags win",
@@ -74,12 +73,22 @@ func TestParse(t *testing.T) {
 			args: []string{"-seed", "1", "-time", "2030-01-01T00:00:00Z", "-journal-limit", "5", "-unleash-pats-disabled"},
 			env: map[string]string{envvar.Seed: "forty-two", envvar.Time: "tomorrow", envvar.JournalLimit: "many",
 				envvar.UnleashPATsDisabled: "maybe"},
-			want: with(func(c *config) { c.seed, c.start, c.journalLimit, c.unleashPATsDisabled = 1, at, 5, true }),
+			want: with(func(c *config) { c.seed, c.start, c.limits.JournalEntries, c.unleashPATsDisabled = 1, at, 5, true }),
 		},
 		{
 			name: "negative journal limit",
 			env:  map[string]string{envvar.JournalLimit: "-1"},
-			want: with(func(c *config) { c.journalLimit = -1 }),
+			want: with(func(c *config) { c.limits.JournalEntries = -1 }),
+		},
+		{
+			name: "a variable reads what its flag reads",
+			env:  map[string]string{envvar.Seed: "0x2a", envvar.NoRateLimit: "T"},
+			want: with(func(c *config) { c.seed, c.noRateLimit = 42, true }),
+		},
+		{
+			name: "and the flag the same",
+			args: []string{"-seed", "0x2a", "-no-rate-limit=T"},
+			want: with(func(c *config) { c.seed, c.noRateLimit = 42, true }),
 		},
 		{
 			name: "false boolean variable",

@@ -27,6 +27,7 @@ func limitFlags(cfg *config) []limitFlag {
 	l := &cfg.limits
 	limit := envvar.LimitOf
 	return []limitFlag{
+		{limit("JournalEntries"), "keep the newest `N` requests in the journal (/_fake/requests)", intValue{&l.JournalEntries}},
 		{limit("JournalBytes"), "keep at most `SIZE` of journal (bytes, or with KiB, MiB, GiB)", bytesValue{&l.JournalBytes}},
 		{limit("GraphQLResultBytes"), "refuse a GraphQL result larger than `SIZE`", bytesValue{&l.GraphQLResultBytes}},
 		{limit("Rules"), "hold at most `N` scripted rules", intValue{&l.Rules}},

@@ -17,7 +17,8 @@ func TestParseLimitErrors(t *testing.T) {
 		wantErr string
 	}{
 		{name: "zero count", args: []string{"-max-rules", "0"}, wantErr: "want a non-zero integer; negative: no limit"},
-		{name: "zero journal", args: []string{"-journal-limit", "0"}, wantErr: "invalid -journal-limit 0: want a non-zero integer; negative: no limit"},
+		{name: "zero journal", args: []string{"-journal-limit", "0"}, wantErr: `invalid value "0" for flag -journal-limit: want a non-zero integer; negative: no limit`},
+		{name: "zero journal variable", env: map[string]string{envvar.JournalLimit: "0"}, wantErr: `invalid FAKESERVER_JOURNAL_LIMIT "0": want a non-zero integer; negative: no limit`},
 		{name: "word count", env: map[string]string{envvar.MaxCryptlexPATs: "lots"}, wantErr: `invalid FAKESERVER_MAX_CRYPTLEX_PATS "lots": want a non-zero integer`},
 		{name: "bad size", args: []string{"-journal-bytes", "8MB"}, wantErr: "want a non-zero size such as 1048576, 512KiB or 8MiB"},
 		{name: "bad duration", env: map[string]string{envvar.IdleTimeout: "soon"}, wantErr: `invalid FAKESERVER_IDLE_TIMEOUT "soon": want a non-zero duration`},
