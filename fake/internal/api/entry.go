@@ -7,21 +7,26 @@ import (
 	"io/fs"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // entryPrefix matches an error that starts with the entry it is about,
 // such as "tokens[3]: " or "views[1].connections[0]: ".
-var entryPrefix = regexp.MustCompile(`^([A-Za-z]\w*\[\d+\](?:\.[A-Za-z]\w*|\[\d+\])*): `)
+var entryPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z]\w*\[\d+\](?:\.[A-Za-z]\w*|\[\d+\])*): `)
+})
 
 // entrySegment is one step of an entry's path: a member name or an index.
-var entrySegment = regexp.MustCompile(`([A-Za-z]\w*)|\[(\d+)\]`)
+var entrySegment = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z]\w*)|\[(\d+)\]`)
+})
 
 // FixtureError is err, found while checking the decoded fixture file name
 // of fsys, as a start-up error: it names the file and, when err's message
 // starts with the entry it is about (such as "tokens[3]: "), the line and
 // column where that entry starts, as decoding errors do.
 func FixtureError(fsys fs.FS, name string, err error) error {
-	m := entryPrefix.FindStringSubmatch(err.Error())
+	m := entryPrefix().FindStringSubmatch(err.Error())
 	if m == nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -41,7 +46,7 @@ func FixtureError(fsys fs.FS, name string, err error) error {
 // path (such as "tokens[3]"), or false if data has no such value.
 func entryOffset(data []byte, path string) (int64, bool) {
 	var want []string
-	for _, s := range entrySegment.FindAllStringSubmatch(path, -1) {
+	for _, s := range entrySegment().FindAllStringSubmatch(path, -1) {
 		want = append(want, s[1]+s[2])
 	}
 	// frame is a container being read: an object with the member whose

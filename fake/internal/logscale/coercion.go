@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -16,7 +17,9 @@ import (
 // unpackError matches graphql-go's message for a variable value it cannot
 // coerce to a built-in scalar: "could not unmarshal 5 (float64) into
 // string: incompatible type: float64".
-var unpackError = regexp.MustCompile(`^could not unmarshal (.*) \((\w+)\) into ([\w.]+): `)
+var unpackError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^could not unmarshal (.*) \((\w+)\) into ([\w.]+): `)
+})
 
 // scalarReasons are Sangria's reasons for a value that is not of a scalar
 // type, by the Go type graphql-go unpacks the scalar into.
@@ -34,7 +37,7 @@ var scalarReasons = map[string]struct{ scalar, reason string }{
 // before the reason when the value is inside an input object). Any other
 // validation message gets sangriaStyle.
 func coercionMessage(query, opName string, vars map[string]any, msg string) string {
-	m := unpackError.FindStringSubmatch(msg)
+	m := unpackError().FindStringSubmatch(msg)
 	if m == nil {
 		return sangriaStyle(msg)
 	}

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -200,12 +201,14 @@ func withoutFormatArtifacts(errs []*gqlerrors.QueryError) []*gqlerrors.QueryErro
 
 // formatArtifact matches what Go's fmt prints for a verb it cannot apply,
 // such as "%!q(<nil>)" or "%!(EXTRA string=x)".
-var formatArtifact = regexp.MustCompile(`%![a-zA-Z]?\(`)
+var formatArtifact = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`%![a-zA-Z]?\(`)
+})
 
 // hasFormatArtifact reports whether e, an error of graphql-go's own (not
 // of a resolver), shows a Go formatting verb that went wrong.
 func hasFormatArtifact(e *gqlerrors.QueryError) bool {
-	return e.ResolverError == nil && formatArtifact.MatchString(e.Message)
+	return e.ResolverError == nil && formatArtifact().MatchString(e.Message)
 }
 
 // fieldLocation returns where in the query the field at path (response keys

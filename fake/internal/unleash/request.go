@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -183,12 +184,14 @@ func jsNumber(f float64) string {
 
 // dateTimeRE is the date-time format of ajv-formats (full mode): a time
 // zone is required.
-var dateTimeRE = regexp.MustCompile(`(?i)^(\d{4})-(\d{2})-(\d{2})[t\s](\d{2}):(\d{2}):(\d{2})(\.\d+)?(z|([+-])(\d{2})(?::?(\d{2}))?)$`)
+var dateTimeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(\d{4})-(\d{2})-(\d{2})[t\s](\d{2}):(\d{2}):(\d{2})(\.\d+)?(z|([+-])(\d{2})(?::?(\d{2}))?)$`)
+})
 
 // parseDateTime checks s as ajv-formats does and returns it as JavaScript's
 // Date would hold it (UTC, milliseconds).
 func parseDateTime(s string) (time.Time, bool) {
-	m := dateTimeRE.FindStringSubmatch(s)
+	m := dateTimeRE().FindStringSubmatch(s)
 	if m == nil {
 		return time.Time{}, false
 	}
@@ -236,12 +239,14 @@ func daysIn(year, month int) int {
 }
 
 // idRE is what Ajv (coercing) accepts as an integer path parameter.
-var idRE = regexp.MustCompile(`^[+-]?\d+$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[+-]?\d+$`)
+})
 
 // parseID checks the {id} path parameter as an integer, as Unleash's
 // OpenAPI validator does.
 func parseID(s string) (int64, *detail) {
-	if t := strings.TrimSpace(s); idRE.MatchString(t) {
+	if t := strings.TrimSpace(s); idRE().MatchString(t) {
 		if id, err := strconv.ParseInt(t, 10, 64); err == nil {
 			return id, nil
 		}
