@@ -43,6 +43,7 @@ type API struct {
 // New builds the API from env.Fixtures (logscale.json). A missing file gives
 // an API with no data; a malformed one an error that names the file.
 func New(env api.Env) (*API, error) {
+	startSchema() // first: in a new process the schema builds while the fixtures are decoded
 	load := loadFixtures
 	if api.IsDefaultFixtures(env.Fixtures) {
 		load = func(fs.FS) (*state, error) { return defaultState() }
@@ -54,7 +55,6 @@ func New(env api.Env) (*API, error) {
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.DiscardHandler)
 	}
-	startSchema()
 	return &API{env: env, initial: st, st: st, ingested: map[ingestKey]IngestCount{}}, nil
 }
 
