@@ -151,8 +151,8 @@ func serveFlags(cfg *config) (*flag.FlagSet, map[string]string) {
 	fs := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	vars := map[string]string{}
-	// usage ends a flag's usage with its variable.
-	usage := func(v flag.Value, env, text string) string {
+	// withVar ends a flag's usage text with its variable.
+	withVar := func(v flag.Value, env, text string) string {
 		switch v.(type) {
 		case boolValue:
 			env += "=true"
@@ -166,11 +166,11 @@ func serveFlags(cfg *config) (*flag.FlagSet, map[string]string) {
 	}
 	def := func(v flag.Value, name, env, text string) {
 		vars[name] = env
-		fs.Var(v, name, usage(v, env, text))
+		fs.Var(v, name, withVar(v, env, text))
 	}
 	defString := func(p *string, name, env, value, text string) {
 		vars[name] = env
-		fs.StringVar(p, name, value, usage(nil, env, text))
+		fs.StringVar(p, name, value, withVar(nil, env, text))
 	}
 	defString(&cfg.addr, "addr", envvar.Addr, DefaultAddr,
 		"listen on `HOST:PORT`; port 0 picks a free port")
