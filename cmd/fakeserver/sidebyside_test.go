@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +109,7 @@ func TestSideBySide(t *testing.T) {
 	// Throughput, alternately, on one process of each.
 	bareProc := startListening(t, servers[1].cmd())
 	urls := [2]string{fakeProc.url, bareProc.url}
+	pids := [2]int{fakeProc.cmd.Process.Pid, bareProc.cmd.Process.Pid}
 	clients := [2]*http.Client{fakeClient, loadClient()}
 	routes := [2]struct {
 		name string
@@ -117,14 +119,20 @@ func TestSideBySide(t *testing.T) {
 		{"unleash", unleashRequest, answers.Unleash},
 		{"logscale", listTokensRequest, answers.LogScale},
 	}
-	var rates [2][2][]float64 // by route, then server
+	var rates [2][2][]float64     // by route, then server
+	var cpu [2][2][]time.Duration // the server's CPU time per request, by route, then server
 	for ri, route := range routes {
 		for k := range servers { // warm up: connections, caches, heap
 			load(t, clients[k], urls[k], route.req, route.want, mode.load/4)
 		}
 		for i := range mode.rounds {
 			for _, k := range alternate(i) {
-				rates[ri][k] = append(rates[ri][k], load(t, clients[k], urls[k], route.req, route.want, mode.load))
+				before := cpuTime(pids[k])
+				rate, n := load(t, clients[k], urls[k], route.req, route.want, mode.load)
+				rates[ri][k] = append(rates[ri][k], rate)
+				if used := cpuTime(pids[k]) - before; before > 0 && n > 0 {
+					cpu[ri][k] = append(cpu[ri][k], used/time.Duration(n))
+				}
 			}
 		}
 	}
@@ -185,6 +193,12 @@ func TestSideBySide(t *testing.T) {
 		median(rates[0][0]), median(rates[0][1]), ">= 0.9x")
 	row("LogScale query ListTokens, 32 keep-alive connections", "req/s",
 		median(rates[1][0]), median(rates[1][1]), ">= 0.5x")
+	for ri, what := range []string{"Unleash", "LogScale"} {
+		if len(cpu[ri][0]) > 0 && len(cpu[ri][1]) > 0 {
+			row(what+": the server's CPU time per request in those rounds", "µs",
+				us(median(cpu[ri][0])), us(median(cpu[ri][1])), "none")
+		}
+	}
 	row("in process: NewServer, the query over HTTP, Close (bare: httptest.NewServer with a fake's handler built beforehand)", "µs",
 		us(median(inProcess[0])), us(median(inProcess[1])), "<= 1.1x")
 	row("in process, the same (bare: httptest.NewServer with the bare server's handler)", "µs",
@@ -317,9 +331,9 @@ func checkAnswer(t *testing.T, what string, status int, got, want bare.Answer) {
 }
 
 // load sends requests made by newReq to url on sideBySideConns connections
-// for d, and returns the answers per second. It fails t if any answer is
-// not 200 with want's bytes.
-func load(t *testing.T, client *http.Client, url string, newReq func(string) *http.Request, want bare.Answer, d time.Duration) float64 {
+// for d, and returns the answers per second and their number. It fails t
+// if any answer is not 200 with want's bytes.
+func load(t *testing.T, client *http.Client, url string, newReq func(string) *http.Request, want bare.Answer, d time.Duration) (float64, int) {
 	t.Helper()
 	var (
 		wg    sync.WaitGroup
@@ -363,5 +377,31 @@ func load(t *testing.T, client *http.Client, url string, newReq func(string) *ht
 	if total == 0 {
 		t.Errorf("%s: no answer in %s", url, d)
 	}
-	return float64(total) / elapsed.Seconds()
+	return float64(total) / elapsed.Seconds(), total
+}
+
+// cpuTime returns the CPU time process pid has used (user and system, all
+// its threads), from /proc/PID/stat; 0 where there is no /proc. Linux
+// counts it in ticks of 10 ms.
+func cpuTime(pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may
+	// hold spaces: state is the first, utime and stime the 12th and 13th.
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	user, err1 := strconv.ParseInt(f[11], 10, 64)
+	system, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(user+system) * 10 * time.Millisecond
 }
