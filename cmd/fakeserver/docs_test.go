@@ -20,9 +20,9 @@ import (
 // Every block fenced ```sh in README.md and docs/*.md runs, with bash, in one
 // shell per page, in order, against a fakeserver started for that page with
 // -seed 42 (fakeserver is on the PATH; 127.0.0.1:8080 and localhost:8080 are
-// replaced by its address, also given as FAKESERVER_ADDR). Lines starting
-// with "#> " right after a command are what it prints; a command followed by
-// none must print nothing. In a shown line, "…" stands for any text on that
+// replaced by its address, also given as FAKESERVER_ADDR). Every command
+// must exit with status 0. Lines starting with "#> " right after a command
+// are what it prints; a command followed by none must print nothing. In a shown line, "…" stands for any text on that
 // line, and a line of "…" alone for any number of lines. Blocks fenced
 // ```sh no-test are not run. docs/testing.md documents the convention.
 
