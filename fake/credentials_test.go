@@ -3,7 +3,6 @@ package fake_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,22 +16,9 @@ import (
 // credCall sends one request to srv and returns the status and body.
 func credCall(t *testing.T, srv *fake.Server, method, path, auth, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL()+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", auth)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, string(out)
+	r := do(t, srv, nil, call{method: method, path: path, body: body,
+		header: map[string]string{"Authorization": auth, "Content-Type": "application/json"}})
+	return r.status, string(r.body)
 }
 
 // probe is a request every live credential of an API may make.

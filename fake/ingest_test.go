@@ -3,7 +3,6 @@ package fake_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,22 +18,9 @@ import (
 // status and body.
 func post(t *testing.T, srv *fake.Server, path, auth, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, srv.URL()+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", auth)
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, string(b)
+	r := do(t, srv, nil, call{method: http.MethodPost, path: path, body: body,
+		header: map[string]string{"Authorization": auth, "Content-Type": "application/json"}})
+	return r.status, string(r.body)
 }
 
 // TestIngestTokensScriptedAndJournaled checks that the ingest token

@@ -105,29 +105,12 @@ func startHooked(t *testing.T, opts ...fake.Option) *fake.Server {
 // scope, checks its status and returns its body.
 func cryptlexCall(t *testing.T, srv *fake.Server, method, path, body string, want int) []byte {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
+	r := do(t, srv, nil, call{method: method, path: path, body: body,
+		header: map[string]string{"Authorization": "Bearer " + fixtures.CryptlexToken, "Content-Type": "application/json"}})
+	if r.status != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body)
 	}
-	req, err := http.NewRequest(method, srv.URL()+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+fixtures.CryptlexToken)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != want {
-		t.Fatalf("%s %s: status %d, want %d: %s", method, path, res.StatusCode, want, b)
-	}
-	return b
+	return r.body
 }
 
 // addWebhook creates a webhook for url with the token "s3cret" and returns
