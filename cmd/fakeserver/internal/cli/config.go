@@ -46,13 +46,20 @@ func (h hostList) String() string {
 }
 
 func (h hostList) Set(v string) error {
-	*h.hosts = nil
-	for host := range strings.SplitSeq(v, ",") {
-		if host = strings.TrimSpace(host); host != "" {
-			*h.hosts = append(*h.hosts, host)
+	*h.hosts = splitList(v)
+	return nil
+}
+
+// splitList returns the items of a comma-separated list, trimmed, without
+// empty ones.
+func splitList(v string) []string {
+	var items []string
+	for item := range strings.SplitSeq(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
 		}
 	}
-	return nil
+	return items
 }
 
 // scenarioList is the repeatable -scenario flag.
@@ -75,11 +82,7 @@ func (s scenarioList) Set(v string) error {
 
 // SetList adds the names of a comma-separated list, skipping empty ones.
 func (s scenarioList) SetList(v string) error {
-	for name := range strings.SplitSeq(v, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			*s.names = append(*s.names, name)
-		}
-	}
+	*s.names = append(*s.names, splitList(v)...)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -167,7 +168,7 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 		Error       string `json:"error"`
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated {
-		fmt.Fprintf(stderr, "fakeserver token cryptlex: %s: %s\n", resp.Status, cmpOr(out.Error, "not a fakeserver answer"))
+		fmt.Fprintf(stderr, "fakeserver token cryptlex: %s: %s\n", resp.Status, cmp.Or(out.Error, "not a fakeserver answer"))
 		return ExitFailure
 	}
 	fmt.Fprintln(stdout, out.AccessToken)
@@ -178,18 +179,5 @@ func splitScopes(s string) []string {
 	if strings.TrimSpace(s) == "all" {
 		return fake.CryptlexScopes()
 	}
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return splitList(s)
 }
